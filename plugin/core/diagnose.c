@@ -1,0 +1,197 @@
+/* diagnose.c: evaluate an exchange against the rule table (rules.c).
+ *
+ * Owns: the outcome (complete, stalled, cut, orphan), the stall point, classifying the
+ * evidence, picking the rule, and wording the evidence.  Must not: hold causes in
+ * code; every cause is a row of ike_rules[].
+ */
+#include "diagnose.h"
+#include "names.h"
+
+#include <stdio.h>
+
+const char *ike_outcome_name(ike_outcome_t outcome)
+{
+    switch (outcome) {
+    case IKE_OUTCOME_COMPLETE: return "complete";
+    case IKE_OUTCOME_STALLED: return "stalled";
+    case IKE_OUTCOME_CUT: return "cut";
+    case IKE_OUTCOME_ORPHAN: return "orphan";
+    default: return NULL;
+    }
+}
+
+const ike_rule_t *ike_rule_lookup(ike_kind_t kind, unsigned stall_step, ike_evidence_t evidence, uint16_t notify)
+{
+    for (size_t i = 0; i < ike_rule_count; i++) {
+        const ike_rule_t *r = &ike_rules[i];
+        if (r->kind == kind && (r->stall_step == stall_step || r->stall_step == 0)
+            && (r->evidence == evidence || r->evidence == IKE_EV_ANY)
+            && (r->notify == notify || r->notify == 0))
+            return r;
+    }
+    return NULL;
+}
+
+/* A finished phase 1 that its initiator answered with an Informational, and no Quick
+ * Mode ever followed: MM#6 was not accepted. */
+static bool final_step_refused(const ike_exchange_t *ex)
+{
+    const ike_answer_t *a = &ex->answer;
+    return ex->kind == IKE_KIND_MAIN && ex->sa->n_quick == 0
+        && (a->enc_info_frame || (a->clear_notify_frame && a->notify));
+}
+
+static ike_evidence_t classify(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    const ike_answer_t *a = &ex->answer;
+    const ike_result_t *last = ex->step_first[ex->highest_step];
+    if (a->notify && a->notify_decrypted)
+        return IKE_EV_READ_NOTIFY;
+    if (a->notify && a->clear_notify_frame)
+        return IKE_EV_CLEAR_NOTIFY;
+    if (a->enc_info_frame)
+        return IKE_EV_ENC_INFO;
+    if (a->peer_resend_frame)
+        return IKE_EV_PEER_RESEND;
+    bool silent_long = ctx->capture_end - ex->last_time >= ctx->silence_threshold;
+    if (ex->floated && (last->resent || silent_long))
+        return IKE_EV_FLOAT_SILENCE;
+    if (last->resent)
+        return IKE_EV_RESENT;
+    if (a->giveup_frame)
+        return IKE_EV_GIVEUP;
+    if (ex->sa->superseded_in)
+        return IKE_EV_SUPERSEDED;
+    return silent_long ? IKE_EV_SILENCE : IKE_EV_NONE;
+}
+
+static void add_evidence(ike_verdict_t *v, uint32_t frame)
+{
+    if (!frame || v->n_evidence == IKE_MAX_EVIDENCE)
+        return;
+    for (unsigned i = 0; i < v->n_evidence; i++)
+        if (v->evidence_frames[i] == frame)
+            return;
+    v->evidence_frames[v->n_evidence++] = frame;
+}
+
+static void collect_evidence(const ike_exchange_t *ex, ike_verdict_t *v)
+{
+    const ike_answer_t *a = &ex->answer;
+    add_evidence(v, ex->step_first[ex->highest_step]->frame);
+    add_evidence(v, ex->step_last[ex->highest_step]->frame);
+    add_evidence(v, a->clear_notify_frame);
+    add_evidence(v, a->enc_info_frame);
+    add_evidence(v, a->peer_resend_frame);
+    add_evidence(v, a->giveup_frame);
+    add_evidence(v, ex->sa->superseded_in);
+}
+
+static uint32_t verdict_frame(const ike_exchange_t *ex)
+{
+    const ike_answer_t *a = &ex->answer;
+    uint32_t frame = ex->last_frame;
+    const uint32_t answers[] = { a->clear_notify_frame, a->enc_info_frame, a->peer_resend_frame, a->giveup_frame };
+    for (unsigned i = 0; i < sizeof answers / sizeof answers[0]; i++)
+        if (answers[i] > frame)
+            frame = answers[i];
+    return frame;
+}
+
+void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
+{
+    *v = (ike_verdict_t){ 0 };
+    unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
+    if (!final || ex->highest_step == 0)
+        return;
+    v->frame = verdict_frame(ex);
+    const ike_result_t *first = ex->step_first[ex->first_step];
+    if (first && (first->notes & IKE_NOTE_REQUEST_MISSING)) {
+        v->outcome = IKE_OUTCOME_ORPHAN;
+        return;
+    }
+    if (ex->highest_step == final && !final_step_refused(ex)) {
+        v->outcome = IKE_OUTCOME_COMPLETE;
+        return;
+    }
+    /* The message that never came (MM#2, QM#2 ...) or was never accepted: MM#5, whose
+     * PSK check fails at the responder ("stuck at MM5"), and a refused MM#6. */
+    v->stall_step = (uint8_t)(ex->highest_step == final ? final : ex->highest_step + 1u);
+    if (ex->kind == IKE_KIND_MAIN && ex->highest_step == 5)
+        v->stall_step = 5;
+    v->sends = (uint16_t)(1u + ex->step_first[ex->highest_step]->resent);
+    v->evidence = (uint8_t)classify(ex, ctx);
+    v->notify = ex->answer.notify;
+    if (v->evidence == IKE_EV_NONE) {
+        v->outcome = IKE_OUTCOME_CUT;
+        return;
+    }
+    v->outcome = IKE_OUTCOME_STALLED;
+    v->rule = ike_rule_lookup((ike_kind_t)ex->kind, v->stall_step, (ike_evidence_t)v->evidence, v->notify);
+    collect_evidence(ex, v);
+}
+
+/* The side that owed the next message, in the exchange's own roles; for a refused
+ * MM#6 the initiator, who answered it with an Informational. */
+static const char *owing_side(const ike_exchange_t *ex)
+{
+    unsigned next = ex->highest_step + 1u;
+    bool initiator_owes = ex->kind == IKE_KIND_MAIN ? next % 2 == 1 : next != 2;
+    return initiator_owes ? "initiator" : "responder";
+}
+
+const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
+{
+    char last[16], prev[16];
+    const char *who = owing_side(ex);
+    const char *code = ike_notify_name(v->notify);
+    char code_buf[24];
+    if (!code) {
+        snprintf(code_buf, sizeof code_buf, "notify %u", v->notify);
+        code = code_buf;
+    }
+    ike_step_label((ike_kind_t)ex->kind, ex->highest_step, last, sizeof last);
+    ike_step_label((ike_kind_t)ex->kind, ex->highest_step > 1 ? ex->highest_step - 1u : 1u, prev, sizeof prev);
+    unsigned n = v->sends;
+    const char *times = n == 1 ? "once" : n == 2 ? "twice" : NULL;
+    char sent[48];
+    if (times)
+        snprintf(sent, sizeof sent, "%s sent %s", last, times);
+    else
+        snprintf(sent, sizeof sent, "%s sent %u times", last, n);
+
+    switch ((ike_evidence_t)v->evidence) {
+    case IKE_EV_READ_NOTIFY:
+        snprintf(buf, size, "%s; the %s answered %s (read with keys)", sent, who, code);
+        break;
+    case IKE_EV_CLEAR_NOTIFY:
+        snprintf(buf, size, "%s; the %s answered %s in clear", sent, who, code);
+        break;
+    case IKE_EV_ENC_INFO:
+        snprintf(buf, size, "%s; the %s answered with an encrypted Informational", sent, who);
+        break;
+    case IKE_EV_PEER_RESEND:
+        snprintf(buf, size, "%s; the %s resent %s instead of answering", sent, who, prev);
+        break;
+    case IKE_EV_FLOAT_SILENCE:
+        snprintf(buf, size, "%s on UDP 4500 after the NAT-T float; nothing came back", sent);
+        break;
+    case IKE_EV_RESENT:
+        snprintf(buf, size, "%s, never answered", sent);
+        break;
+    case IKE_EV_GIVEUP:
+        snprintf(buf, size, "%s, never answered; the sender then gave up with an Informational", sent);
+        break;
+    case IKE_EV_SUPERSEDED:
+        snprintf(buf, size, "%s, never answered; the same peers started a fresh phase 1 in frame %u", sent,
+                 ex->sa->superseded_in);
+        break;
+    case IKE_EV_SILENCE:
+        snprintf(buf, size, "%s, then silence", sent);
+        break;
+    default:
+        snprintf(buf, size, "%s; the capture ends before anything else", sent);
+        break;
+    }
+    return buf;
+}

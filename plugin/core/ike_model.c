@@ -1,0 +1,595 @@
+/* ike_model.c: IKE SA table, exchanges, message numbering, resends and answers.
+ *
+ * Owns: finding the SA and exchange of a message, deciding its step from what is
+ * always in clear (exchange type, E flag, payload kinds, direction, order, bytes),
+ * linking requests and responses, and recording how a pending step was answered.
+ * Must not: format strings, judge causes (diagnose.c does), or know about epan.
+ */
+#include "ike_model.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define RESULTS_PER_BLOCK 1024u
+
+struct ike_model {
+    ike_model_config_t config;
+    GHashTable *sa_by_cookie; /* &sa->icookie -> first SA with that cookie */
+    GHashTable *exchanges; /* &exchange->key -> exchange */
+    GHashTable *first_copy; /* &result digest -> result of the first copy */
+    GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
+    GHashTable *orphan_sources; /* address keys that already had a missing-request note */
+    ike_sa_t *first_sa, *last_sa;
+    GPtrArray *result_blocks; /* arrays of RESULTS_PER_BLOCK stored results */
+    uint32_t results_in_block;
+    uint32_t sa_count;
+    double last_time;
+    bool cap_reached;
+};
+
+/* A stored result with the keys the model hashes on. */
+typedef struct stored_result {
+    ike_result_t pub; /* first, so &stored->pub == stored */
+    uint64_t digest;
+} stored_result_t;
+
+/* The SA list is threaded through next_same_cookie's sibling: keep a separate link. */
+typedef struct sa_node {
+    ike_sa_t sa; /* first, so a node is its SA */
+    struct sa_node *next;
+    uint64_t peers_key;
+} sa_node_t;
+
+unsigned ike_kind_final_step(ike_kind_t kind)
+{
+    switch (kind) {
+    case IKE_KIND_MAIN: return 6;
+    case IKE_KIND_AGGRESSIVE:
+    case IKE_KIND_QUICK: return 3;
+    default: return 0;
+    }
+}
+
+/* ---- small helpers -------------------------------------------------------------- */
+
+static bool same_address(const ike_endpoint_t *a, const ike_endpoint_t *b)
+{
+    size_t len = a->family == 6 ? 16 : 4;
+    return a->family == b->family && memcmp(a->addr, b->addr, len) == 0;
+}
+
+/* Order-independent key of an address pair, for "a fresh attempt by the same peers". */
+static uint64_t peers_key(const ike_endpoint_t *a, const ike_endpoint_t *b)
+{
+    uint64_t ha = 1469598103934665603ull, hb = ha;
+    for (unsigned i = 0; i < 16; i++) {
+        ha = (ha ^ a->addr[i]) * 1099511628211ull;
+        hb = (hb ^ b->addr[i]) * 1099511628211ull;
+    }
+    return (ha ^ hb) + (ha & hb) * 31u + a->family + b->family;
+}
+
+static stored_result_t *new_result(ike_model_t *model)
+{
+    if (model->result_blocks->len == 0 || model->results_in_block == RESULTS_PER_BLOCK) {
+        g_ptr_array_add(model->result_blocks, g_new0(stored_result_t, RESULTS_PER_BLOCK));
+        model->results_in_block = 0;
+    }
+    stored_result_t *block = g_ptr_array_index(model->result_blocks, model->result_blocks->len - 1);
+    return &block[model->results_in_block++];
+}
+
+/* ---- SAs -------------------------------------------------------------------------- */
+
+static bool sa_matches(const ike_sa_t *sa, const ike_msg_t *msg)
+{
+    if (!sa->roles_known)
+        return true;
+    return (same_address(&sa->initiator, &msg->src) && same_address(&sa->responder, &msg->dst))
+        || (same_address(&sa->initiator, &msg->dst) && same_address(&sa->responder, &msg->src));
+}
+
+static ike_sa_t *find_sa(ike_model_t *model, const ike_msg_t *msg)
+{
+    ike_sa_t *sa = g_hash_table_lookup(model->sa_by_cookie, &msg->icookie);
+    while (sa && !sa_matches(sa, msg))
+        sa = sa->next_same_cookie;
+    return sa;
+}
+
+static bool is_first_message(const ike_msg_t *msg)
+{
+    return msg->rcookie == 0 && msg->message_id == 0
+        && (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE)
+        && ike_msg_has(msg, IKE_PL_SA);
+}
+
+/* Phase-1 roles from a message that reveals them; false when it does not. */
+static bool learn_roles(ike_sa_t *sa, const ike_msg_t *msg)
+{
+    bool first = is_first_message(msg);
+    bool first_reply = msg->rcookie != 0 && msg->message_id == 0 && ike_msg_has(msg, IKE_PL_SA)
+        && (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE);
+    if (!first && !first_reply)
+        return false;
+    sa->initiator = first ? msg->src : msg->dst;
+    sa->responder = first ? msg->dst : msg->src;
+    sa->roles_known = true;
+    return true;
+}
+
+static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same_cookie_head)
+{
+    sa_node_t *node = g_new0(sa_node_t, 1);
+    ike_sa_t *sa = &node->sa;
+    sa->icookie = msg->icookie;
+    sa->rcookie = msg->rcookie;
+    sa->number = ++model->sa_count;
+    sa->first_frame = msg->frame;
+    sa->first_time = msg->time;
+    learn_roles(sa, msg);
+    if (same_cookie_head) {
+        sa->next_same_cookie = same_cookie_head->next_same_cookie;
+        same_cookie_head->next_same_cookie = sa;
+    } else {
+        g_hash_table_insert(model->sa_by_cookie, &sa->icookie, sa);
+    }
+    if (model->last_sa)
+        ((sa_node_t *)model->last_sa)->next = node;
+    else
+        model->first_sa = sa;
+    model->last_sa = sa;
+
+    /* A fresh first message between the same two addresses supersedes the older SA. */
+    if (is_first_message(msg)) {
+        node->peers_key = peers_key(&msg->src, &msg->dst);
+        ike_sa_t *older = g_hash_table_lookup(model->last_sa_by_peers, &node->peers_key);
+        if (older && older->superseded_in == 0 && older->roles_known
+            && same_address(&older->initiator, &msg->src) && same_address(&older->responder, &msg->dst))
+            older->superseded_in = msg->frame;
+        g_hash_table_replace(model->last_sa_by_peers, &node->peers_key, sa);
+    }
+    return sa;
+}
+
+static ike_role_t sa_role_of(const ike_sa_t *sa, const ike_endpoint_t *sender)
+{
+    if (!sa->roles_known)
+        return IKE_ROLE_UNKNOWN;
+    if (same_address(&sa->initiator, sender))
+        return IKE_ROLE_INITIATOR;
+    if (same_address(&sa->responder, sender))
+        return IKE_ROLE_RESPONDER;
+    return IKE_ROLE_UNKNOWN;
+}
+
+/* ---- exchanges ------------------------------------------------------------------- */
+
+static ike_kind_t kind_of(const ike_msg_t *msg)
+{
+    switch (msg->exchange_type) {
+    case IKE_XCHG_MAIN: return IKE_KIND_MAIN;
+    case IKE_XCHG_AGGRESSIVE: return IKE_KIND_AGGRESSIVE;
+    case IKE_XCHG_QUICK: return IKE_KIND_QUICK;
+    case IKE_XCHG_INFORMATIONAL: return IKE_KIND_INFO;
+    case IKE_XCHG_TRANSACTION: return IKE_KIND_TRANSACTION;
+    default: return IKE_KIND_NONE;
+    }
+}
+
+static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg,
+                                            ike_kind_t kind)
+{
+    /* Phase 1 is message ID 0 (RFC 2409 section 5); a reused ID with another type
+     * starts a new exchange. */
+    uint64_t key = (uint64_t)sa->number << 32 | msg->message_id;
+    ike_exchange_t *ex = g_hash_table_lookup(model->exchanges, &key);
+    if (ex && ex->kind == kind)
+        return ex;
+
+    ex = g_new0(ike_exchange_t, 1);
+    ex->sa = sa;
+    ex->key = key;
+    ex->kind = kind;
+    ex->first_frame = msg->frame;
+    ex->first_time = msg->time;
+    if (kind == IKE_KIND_QUICK) {
+        ex->index = ++sa->n_quick;
+        sa->waiting_quick = ex;
+    }
+    else if (kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION)
+        ex->index = ++sa->n_other;
+    if ((kind == IKE_KIND_MAIN || kind == IKE_KIND_AGGRESSIVE) && !sa->phase1)
+        sa->phase1 = ex;
+    if (sa->last_exchange)
+        sa->last_exchange->next_in_sa = ex;
+    else
+        sa->exchanges = ex;
+    sa->last_exchange = ex;
+    g_hash_table_replace(model->exchanges, &ex->key, ex);
+    return ex;
+}
+
+/* ---- numbering ------------------------------------------------------------------- */
+
+/* Main Mode: SA payload -> 1/2, KE or NONCE -> 3/4, encrypted or ID -> 5/6
+ * (RFC 2409 section 5.1); the responder's message is the initiator's plus one. */
+static unsigned main_mode_step(const ike_msg_t *msg, ike_role_t role)
+{
+    unsigned base;
+    if (msg->flags & IKE_FLAG_ENCRYPTED)
+        base = 5;
+    else if (ike_msg_has(msg, IKE_PL_SA))
+        base = 1;
+    else if (ike_msg_has(msg, IKE_PL_KE) || ike_msg_has(msg, IKE_PL_NONCE))
+        base = 3;
+    else if (ike_msg_has(msg, IKE_PL_ID) || ike_msg_has(msg, IKE_PL_HASH) || ike_msg_has(msg, IKE_PL_SIG))
+        base = 5;
+    else
+        return 0;
+    return base + (role == IKE_ROLE_RESPONDER);
+}
+
+/* Aggressive Mode, RFC 2409 section 5.4: AM#1 and AM#2 carry the SA, AM#3 does not. */
+static unsigned aggressive_step(const ike_msg_t *msg, ike_role_t role)
+{
+    if (role == IKE_ROLE_RESPONDER)
+        return 2;
+    if (role == IKE_ROLE_INITIATOR)
+        return ike_msg_has(msg, IKE_PL_SA) ? 1 : 3;
+    return 0;
+}
+
+/* Quick Mode is encrypted whole: number by order.  The first sender is its initiator. */
+static unsigned quick_step(ike_exchange_t *ex, const ike_msg_t *msg, ike_role_t *role)
+{
+    if (!ex->initiator_known) {
+        ex->initiator = msg->src;
+        ex->initiator_known = true;
+        ex->initiator_is_sa_initiator = sa_role_of(ex->sa, &msg->src) == IKE_ROLE_INITIATOR;
+    }
+    if (same_address(&ex->initiator, &msg->src)) {
+        *role = IKE_ROLE_INITIATOR;
+        return ex->highest_step >= 2 ? 3 : 1;
+    }
+    *role = IKE_ROLE_RESPONDER;
+    return 2;
+}
+
+static unsigned step_answered_by(ike_kind_t kind, unsigned step)
+{
+    if (kind == IKE_KIND_MAIN)
+        return step % 2 == 0 ? step - 1 : 0; /* 1->2, 3->4, 5->6 */
+    if (kind == IKE_KIND_AGGRESSIVE || kind == IKE_KIND_QUICK)
+        return step > 1 ? step - 1 : 0;
+    return 0;
+}
+
+static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
+{
+    static const uint8_t main_states[] = {
+        IKE_STATE_NONE, IKE_STATE_MM_NO_STATE, IKE_STATE_MM_SA_SETUP, IKE_STATE_MM_SA_SETUP,
+        IKE_STATE_MM_KEY_EXCH, IKE_STATE_MM_KEY_EXCH, IKE_STATE_QM_IDLE,
+    };
+    static const uint8_t aggressive_states[] = {
+        IKE_STATE_NONE, IKE_STATE_AG_INIT_EXCH, IKE_STATE_AG_AUTH, IKE_STATE_QM_IDLE,
+    };
+    if (ex->kind == IKE_KIND_MAIN && step <= 6)
+        return main_states[step];
+    if (ex->kind == IKE_KIND_AGGRESSIVE && step <= 3)
+        return aggressive_states[step];
+    if (ex->sa->phase1_done || ex->kind == IKE_KIND_QUICK)
+        return IKE_STATE_QM_IDLE;
+    return IKE_STATE_NONE;
+}
+
+/* ---- answers: what the peer did instead of the pending step --------------------- */
+
+static bool is_error_notify(uint16_t code)
+{
+    return code > 0 && code <= IKE_N_ERROR_MAX;
+}
+
+/* Who owes the next message: MM#odd and AM#3/QM#3 (and a first Quick Mode after phase
+ * 1) come from the initiator, MM#even and AM#2/QM#2 from the responder. */
+static ike_role_t next_speaker(const ike_exchange_t *ex)
+{
+    unsigned pending = ex->highest_step + 1u;
+    if (ex->kind == IKE_KIND_MAIN)
+        return pending % 2 ? IKE_ROLE_INITIATOR : IKE_ROLE_RESPONDER;
+    return pending == 2 ? IKE_ROLE_RESPONDER : IKE_ROLE_INITIATOR;
+}
+
+/* The exchange an Informational may answer: phase 1 while it is not done, then the
+ * newest Quick Mode still waiting, then a finished phase 1 that no Quick Mode followed
+ * (its MM#6 or AM#3 refused).  DPD and other traffic of a healthy SA answer nothing. */
+static ike_exchange_t *pending_exchange(const ike_sa_t *sa)
+{
+    if (sa->phase1 && !sa->phase1_done)
+        return sa->phase1;
+    if (sa->waiting_quick)
+        return sa->waiting_quick;
+    return sa->n_quick == 0 ? sa->phase1 : NULL;
+}
+
+static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg)
+{
+    ike_exchange_t *target = pending_exchange(sa);
+    if (!target || target->highest_step == 0)
+        return NULL;
+    bool sender_is_initiator = target->kind == IKE_KIND_QUICK
+        ? target->initiator_known && same_address(&target->initiator, &msg->src)
+        : sa_role_of(sa, &msg->src) == IKE_ROLE_INITIATOR;
+    ike_answer_t *answer = &target->answer;
+    bool encrypted = (msg->flags & IKE_FLAG_ENCRYPTED) != 0;
+
+    if ((next_speaker(target) == IKE_ROLE_INITIATOR) != sender_is_initiator) {
+        if (!answer->giveup_frame)
+            answer->giveup_frame = msg->frame;
+        return target;
+    }
+    if (encrypted && !answer->enc_info_frame)
+        answer->enc_info_frame = msg->frame;
+    if (!encrypted && msg->n_notify && !answer->clear_notify_frame)
+        answer->clear_notify_frame = msg->frame;
+    for (unsigned i = 0; i < msg->n_notify && !answer->notify; i++) {
+        if (is_error_notify(msg->notify[i])) {
+            answer->notify = msg->notify[i];
+            answer->notify_decrypted = encrypted;
+        }
+    }
+    if (ike_msg_has(msg, IKE_PL_DELETE))
+        answer->delete_seen = true;
+    return target;
+}
+
+/* Offered proposals from MM#1/AM#1, the chosen one from MM#2/AM#2 (clear, RFC 2409). */
+static void note_proposals(ike_sa_t *sa, const ike_msg_t *msg, const ike_result_t *res)
+{
+    if (res->kind != IKE_KIND_MAIN && res->kind != IKE_KIND_AGGRESSIVE)
+        return;
+    if (res->step == 1 && !sa->offered && msg->n_transforms) {
+        sa->offered = g_memdup2(msg->transforms, msg->n_transforms * sizeof *msg->transforms);
+        sa->n_offered = msg->n_transforms;
+        sa->n_offered_total = msg->n_transforms_total;
+    } else if (res->step == 2 && !sa->has_chosen && msg->n_transforms) {
+        sa->chosen = msg->transforms[0];
+        sa->has_chosen = true;
+    }
+}
+
+/* ---- the entry point ------------------------------------------------------------ */
+
+static void link_request(ike_exchange_t *ex, ike_result_t *res)
+{
+    unsigned req = step_answered_by(ex->kind, res->step);
+    if (!req || !ex->step_last[req])
+        return;
+    res->request_in = ex->step_last[req]->frame;
+    if (!ex->step_last[req]->response_in)
+        ex->step_last[req]->response_in = res->frame;
+    if (!ex->step_first[req]->response_in)
+        ex->step_first[req]->response_in = res->frame;
+}
+
+static void record_step(ike_exchange_t *ex, ike_result_t *res)
+{
+    unsigned step = res->step;
+    unsigned req = step_answered_by(ex->kind, step);
+    if (ex->highest_step == 0)
+        ex->first_step = (uint8_t)step;
+    if (req && !ex->step_first[req])
+        res->notes |= IKE_NOTE_REQUEST_MISSING;
+    if (ex->step_first[step])
+        res->notes |= IKE_NOTE_UNEXPECTED; /* the same step again, with new bytes */
+    else
+        ex->step_first[step] = res;
+    ex->step_last[step] = res;
+    if (step > ex->highest_step) {
+        ex->highest_step = (uint8_t)step;
+        memset(&ex->answer, 0, sizeof ex->answer);
+    }
+    if (step == ike_kind_final_step(ex->kind) && !(res->notes & IKE_NOTE_UNEXPECTED)) {
+        res->completes = true;
+        if (ex->kind != IKE_KIND_QUICK)
+            ex->sa->phase1_done = true;
+        else if (ex->sa->waiting_quick == ex)
+            ex->sa->waiting_quick = NULL;
+    }
+    link_request(ex, res);
+}
+
+/* A reflection flood sends thousands of orphan responses: one note per source. */
+static void note_orphan_source(ike_model_t *model, const ike_msg_t *msg, ike_result_t *res)
+{
+    uint64_t key = peers_key(&msg->src, &msg->src);
+    if (g_hash_table_contains(model->orphan_sources, &key))
+        return;
+    g_hash_table_add(model->orphan_sources, g_memdup2(&key, sizeof key));
+    res->notes |= IKE_NOTE_FIRST_ORPHAN_OF_SOURCE;
+}
+
+/* A byte-identical copy keeps the label of its first copy (either side may resend). */
+static bool take_resend(ike_model_t *model, stored_result_t *stored, const ike_msg_t *msg, ike_sa_t *sa)
+{
+    stored_result_t *first = g_hash_table_lookup(model->first_copy, &stored->digest);
+    if (!first || !first->pub.exchange || first->pub.exchange->sa != sa)
+        return false;
+    ike_result_t *res = &stored->pub, *orig = &first->pub;
+    ike_exchange_t *ex = orig->exchange;
+    *res = *orig;
+    res->frame = msg->frame;
+    res->retrans_of = orig->frame;
+    res->retrans_count = ++orig->resent;
+    res->resent = 0;
+    res->response_in = 0;
+    res->completes = false;
+    res->notes &= (uint16_t)~(IKE_NOTE_REQUEST_MISSING | IKE_NOTE_FIRST_ORPHAN_OF_SOURCE);
+    if (res->step) {
+        ex->step_last[res->step] = res;
+        link_request(ex, res);
+        /* the peer repeating its previous message while the other side's is pending */
+        if (res->step < ex->highest_step && next_speaker(ex) == res->role && !ex->answer.peer_resend_frame)
+            ex->answer.peer_resend_frame = msg->frame;
+    }
+    ex->last_frame = msg->frame;
+    ex->last_time = msg->time;
+    return true;
+}
+
+static ike_role_t phase1_role(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
+{
+    if (!sa->roles_known && !learn_roles(sa, msg)) {
+        res->notes |= IKE_NOTE_ROLE_UNKNOWN;
+        return IKE_ROLE_UNKNOWN;
+    }
+    return sa_role_of(sa, &msg->src);
+}
+
+static void number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res)
+{
+    ike_sa_t *sa = ex->sa;
+    ike_role_t role = IKE_ROLE_UNKNOWN;
+    unsigned step = 0;
+    switch (ex->kind) {
+    case IKE_KIND_MAIN:
+        role = phase1_role(sa, msg, res);
+        step = role ? main_mode_step(msg, role) : 0;
+        break;
+    case IKE_KIND_AGGRESSIVE:
+        role = phase1_role(sa, msg, res);
+        step = aggressive_step(msg, role);
+        break;
+    case IKE_KIND_QUICK:
+        step = quick_step(ex, msg, &role);
+        break;
+    default: /* INFO, TXN: the sender's role in the IKE SA */
+        role = sa_role_of(sa, &msg->src);
+        if (!role)
+            res->notes |= IKE_NOTE_ROLE_UNKNOWN;
+        break;
+    }
+    res->role = (uint8_t)role;
+    res->step = (uint8_t)step;
+    if (ex->kind == IKE_KIND_INFO || ex->kind == IKE_KIND_TRANSACTION) {
+        if (ex->kind == IKE_KIND_INFO)
+            res->answers = attach_informational(sa, msg);
+    } else if (step == 0) {
+        res->notes |= IKE_NOTE_UNEXPECTED;
+    } else {
+        record_step(ex, res);
+    }
+    res->state = (uint8_t)state_after(ex, step);
+}
+
+/* Messages the model does not analyse: marked, never guessed. */
+static bool not_analysed(const ike_msg_t *msg, ike_result_t *res)
+{
+    if (msg->major_version != 1) {
+        res->notes |= IKE_NOTE_IKEV2;
+        return true;
+    }
+    if (kind_of(msg) == IKE_KIND_NONE) {
+        res->notes |= IKE_NOTE_UNKNOWN_EXCHANGE;
+        return true;
+    }
+    return false;
+}
+
+ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
+{
+    stored_result_t *stored = new_result(model);
+    ike_result_t *res = &stored->pub;
+    res->frame = msg->frame;
+    res->exchange_type = msg->exchange_type;
+    res->notify = msg->n_notify ? msg->notify[0] : 0;
+    stored->digest = msg->digest;
+    if (msg->malformed)
+        res->notes |= IKE_NOTE_MALFORMED;
+    if (msg->time > model->last_time)
+        model->last_time = msg->time;
+    if (not_analysed(msg, res))
+        return res;
+
+    ike_sa_t *sa = find_sa(model, msg);
+    if (!sa) {
+        if (model->config.max_sas && model->sa_count >= model->config.max_sas) {
+            res->notes |= model->cap_reached ? IKE_NOTE_NOT_TRACKED : IKE_NOTE_CAP_REACHED;
+            model->cap_reached = true;
+            return res;
+        }
+        sa = new_sa(model, msg, g_hash_table_lookup(model->sa_by_cookie, &msg->icookie));
+    }
+    sa->last_frame = msg->frame;
+    sa->last_time = msg->time;
+    if (!sa->rcookie && msg->rcookie)
+        sa->rcookie = msg->rcookie;
+
+    uint16_t malformed = res->notes & IKE_NOTE_MALFORMED;
+    if (take_resend(model, stored, msg, sa)) {
+        res->notes |= malformed;
+        return res;
+    }
+    g_hash_table_insert(model->first_copy, &stored->digest, stored);
+
+    ike_exchange_t *ex = find_or_add_exchange(model, sa, msg, kind_of(msg));
+    res->exchange = ex;
+    res->kind = ex->kind;
+    ex->last_frame = msg->frame;
+    ex->last_time = msg->time;
+    number_message(ex, msg, res);
+    if (res->notes & IKE_NOTE_REQUEST_MISSING)
+        note_orphan_source(model, msg, res);
+    if (res->step && res->step == ex->highest_step)
+        ex->floated = msg->nat_t && ex->sent_on_500;
+    ex->sent_on_500 |= !msg->nat_t;
+    note_proposals(sa, msg, res);
+    return res;
+}
+
+/* ---- lifetime and iteration ------------------------------------------------------ */
+
+ike_model_t *ike_model_new(const ike_model_config_t *config)
+{
+    ike_model_t *model = g_new0(ike_model_t, 1);
+    if (config)
+        model->config = *config;
+    model->sa_by_cookie = g_hash_table_new(g_int64_hash, g_int64_equal);
+    model->exchanges = g_hash_table_new(g_int64_hash, g_int64_equal);
+    model->first_copy = g_hash_table_new(g_int64_hash, g_int64_equal);
+    model->last_sa_by_peers = g_hash_table_new(g_int64_hash, g_int64_equal);
+    model->orphan_sources = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    model->result_blocks = g_ptr_array_new_with_free_func(g_free);
+    return model;
+}
+
+void ike_model_free(ike_model_t *model)
+{
+    if (!model)
+        return;
+    /* Every exchange is on its SA's list, also those a reused message ID replaced. */
+    for (sa_node_t *node = (sa_node_t *)model->first_sa; node;) {
+        sa_node_t *next = node->next;
+        for (ike_exchange_t *ex = node->sa.exchanges; ex;) {
+            ike_exchange_t *next_ex = ex->next_in_sa;
+            g_free(ex);
+            ex = next_ex;
+        }
+        g_free(node->sa.offered);
+        g_free(node);
+        node = next;
+    }
+    g_hash_table_destroy(model->exchanges);
+    g_hash_table_destroy(model->sa_by_cookie);
+    g_hash_table_destroy(model->first_copy);
+    g_hash_table_destroy(model->last_sa_by_peers);
+    g_hash_table_destroy(model->orphan_sources);
+    g_ptr_array_free(model->result_blocks, TRUE);
+    g_free(model);
+}
+
+const ike_sa_t *ike_model_first_sa(const ike_model_t *model) { return model->first_sa; }
+const ike_sa_t *ike_model_next_sa(const ike_sa_t *sa) { return (const ike_sa_t *)((const sa_node_t *)sa)->next; }
+double ike_model_last_time(const ike_model_t *model) { return model->last_time; }
+uint32_t ike_model_sa_count(const ike_model_t *model) { return model->sa_count; }
+bool ike_model_cap_reached(const ike_model_t *model) { return model->cap_reached; }

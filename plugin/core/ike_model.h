@@ -1,0 +1,155 @@
+/* ike_model.h: IKE SAs, their exchanges, and what each message is (MM#3, QM#2 ...).
+ *
+ * The model is fed one ike_msg_t per ISAKMP header, in capture order, once (the first
+ * pass).  It answers with an ike_result_t that lives as long as the model, so the glue
+ * can keep a pointer per frame and render from it on every later pass.  Requests learn
+ * their response frame later (like tcp.analysis.acks_frame), so results are mutable
+ * until the model is freed.  No epan include below plugin/core.
+ */
+#ifndef IKEDIAG_IKE_MODEL_H
+#define IKEDIAG_IKE_MODEL_H
+
+#include "ike_msg.h"
+
+typedef enum ike_kind {
+    IKE_KIND_NONE = 0, /* not analysed: IKEv2, unknown exchange type, over the cap */
+    IKE_KIND_MAIN,
+    IKE_KIND_AGGRESSIVE,
+    IKE_KIND_QUICK,
+    IKE_KIND_INFO,
+    IKE_KIND_TRANSACTION,
+} ike_kind_t;
+
+typedef enum ike_role {
+    IKE_ROLE_UNKNOWN = 0,
+    IKE_ROLE_INITIATOR,
+    IKE_ROLE_RESPONDER,
+} ike_role_t;
+
+/* Per-frame notes: facts that did not fit, marked instead of guessed. */
+enum ike_note {
+    IKE_NOTE_REQUEST_MISSING = 1u << 0, /* a response whose request is not in the capture */
+    IKE_NOTE_UNKNOWN_EXCHANGE = 1u << 1,
+    IKE_NOTE_IKEV2 = 1u << 2,
+    IKE_NOTE_MALFORMED = 1u << 3,
+    IKE_NOTE_UNEXPECTED = 1u << 4, /* does not fit the exchange's sequence */
+    IKE_NOTE_ROLE_UNKNOWN = 1u << 5, /* the SA's initiator is not in the capture */
+    IKE_NOTE_NOT_TRACKED = 1u << 6, /* the SA cap was reached */
+    IKE_NOTE_CAP_REACHED = 1u << 7, /* the first frame refused by the cap */
+    IKE_NOTE_FIRST_ORPHAN_OF_SOURCE = 1u << 8, /* report REQUEST_MISSING once per source */
+};
+
+/* Cisco IOS state names after a message, for readers who learned IKE from debugs. */
+typedef enum ike_cisco_state {
+    IKE_STATE_NONE = 0,
+    IKE_STATE_MM_NO_STATE,
+    IKE_STATE_MM_SA_SETUP,
+    IKE_STATE_MM_KEY_EXCH,
+    IKE_STATE_AG_INIT_EXCH,
+    IKE_STATE_AG_AUTH,
+    IKE_STATE_QM_IDLE,
+} ike_cisco_state_t;
+
+typedef struct ike_sa ike_sa_t;
+typedef struct ike_exchange ike_exchange_t;
+
+/* Highest step of any exchange: Main Mode has six messages. */
+#define IKE_MAX_STEP 6
+
+typedef struct ike_result {
+    ike_exchange_t *exchange; /* NULL when kind is NONE */
+    ike_exchange_t *answers; /* INFO: the pending exchange it answered, or NULL */
+    uint32_t frame;
+    uint32_t request_in; /* the message this one answers, 0 if none */
+    uint32_t response_in; /* the message that answers this one, 0 until seen */
+    uint32_t retrans_of; /* first copy of a byte-identical resend, 0 if original */
+    uint16_t retrans_count; /* 1 for the first resend */
+    uint16_t resent; /* on a first copy: how many resends followed it */
+    uint16_t notify; /* first readable notify code, 0 if none */
+    uint8_t kind; /* ike_kind_t */
+    uint8_t step; /* 1..6 for MM, 1..3 for AM/QM, 0 for INFO/TXN */
+    uint8_t role; /* ike_role_t of the sender in its own exchange */
+    uint8_t state; /* ike_cisco_state_t after this message */
+    uint16_t notes; /* enum ike_note */
+    uint8_t exchange_type; /* the raw header value, for unknown types */
+    bool completes; /* the last message of its exchange (MM#6, AM#3, QM#3), original copy */
+} ike_result_t;
+
+/* What the side that owes the next message did instead of sending it: filled at ingest,
+ * read by the diagnosis.  Frames are the first of each kind, 0 if none. */
+typedef struct ike_answer {
+    uint32_t clear_notify_frame; /* a clear Informational with a notify */
+    uint32_t enc_info_frame; /* an encrypted Informational, readable or not */
+    uint32_t peer_resend_frame; /* it resent its previous message */
+    uint32_t giveup_frame; /* an Informational from the side that sent the last message */
+    uint16_t notify; /* first error notify code read in those replies, 0 if none */
+    bool notify_decrypted; /* that code was read with keys */
+    bool delete_seen;
+} ike_answer_t;
+
+struct ike_exchange {
+    ike_sa_t *sa;
+    ike_exchange_t *next_in_sa; /* in order of first appearance */
+    uint64_t key; /* SA number << 32 | message ID: the hash key */
+    uint8_t kind; /* ike_kind_t */
+    uint8_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
+    uint8_t highest_step;
+    uint8_t first_step; /* the step of the first message seen */
+    bool initiator_is_sa_initiator; /* Quick Mode: sent by the phase-1 initiator? */
+    bool initiator_known;
+    bool sent_on_500; /* some message of it went over plain UDP 500 */
+    bool floated; /* its newest step went over UDP 4500 after others went over 500 */
+    ike_endpoint_t initiator; /* the sender of step 1 (QM) */
+    uint32_t first_frame, last_frame;
+    double first_time, last_time;
+    ike_result_t *step_first[IKE_MAX_STEP + 1]; /* first copy of each step, or NULL */
+    ike_result_t *step_last[IKE_MAX_STEP + 1]; /* latest copy of each step */
+    ike_answer_t answer; /* to the pending step (highest_step + 1) */
+};
+
+struct ike_sa {
+    ike_sa_t *next_same_cookie;
+    ike_exchange_t *exchanges, *last_exchange, *phase1;
+    ike_exchange_t *waiting_quick; /* the newest Quick Mode not yet complete */
+    uint64_t icookie, rcookie;
+    uint32_t number; /* 1, 2, ... in order of first appearance */
+    uint32_t first_frame, last_frame;
+    uint32_t superseded_in; /* frame of a fresh MM#1/AM#1 between the same peers */
+    double first_time, last_time;
+    ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
+    bool roles_known;
+    bool phase1_done;
+    uint8_t n_quick, n_other;
+    uint8_t n_offered; /* transforms offered in MM#1/AM#1 (up to IKE_MSG_MAX_TRANSFORMS) */
+    uint8_t n_offered_total;
+    bool has_chosen;
+    ike_transform_t *offered; /* NULL until MM#1/AM#1 */
+    ike_transform_t chosen; /* from MM#2/AM#2 */
+};
+
+typedef struct ike_model ike_model_t;
+
+typedef struct ike_model_config {
+    uint32_t max_sas; /* stop tracking new SAs past this many; 0 = no cap */
+} ike_model_config_t;
+
+ike_model_t *ike_model_new(const ike_model_config_t *config);
+void ike_model_free(ike_model_t *model);
+
+/* Feed one message (first pass, capture order).  Never NULL. */
+ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg);
+
+/* Iterate SAs in order of first appearance. */
+const ike_sa_t *ike_model_first_sa(const ike_model_t *model);
+const ike_sa_t *ike_model_next_sa(const ike_sa_t *sa);
+
+/* The time and frame of the last message the model saw: the end of the capture as far
+ * as IKE is concerned, for silence-based verdicts. */
+double ike_model_last_time(const ike_model_t *model);
+uint32_t ike_model_sa_count(const ike_model_t *model);
+bool ike_model_cap_reached(const ike_model_t *model);
+
+/* The step that ends an exchange of this kind (6, 3, 3), or 0 for INFO/TXN. */
+unsigned ike_kind_final_step(ike_kind_t kind);
+
+#endif

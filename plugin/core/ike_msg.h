@@ -1,0 +1,127 @@
+/* ike_msg.h: the one small struct the glue hands to the IKE model per ISAKMP header.
+ *
+ * Everything here is what a capture shows of an IKEv1 message, already decoded by the
+ * stock ISAKMP dissector: header fields (always clear), the payload kinds and notify
+ * codes it could read (clear ones, or decrypted ones when keys are configured), and a
+ * digest of the raw bytes.  No epan type appears here, so the model, its tests and the
+ * fuzzer can build messages by hand.
+ */
+#ifndef IKEDIAG_IKE_MSG_H
+#define IKEDIAG_IKE_MSG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exchange types, RFC 2408 section 3.1 and RFC 2409 section 5 (Quick Mode, New Group). */
+enum ike_exchange_type {
+    IKE_XCHG_BASE = 1,
+    IKE_XCHG_MAIN = 2, /* Identity Protection */
+    IKE_XCHG_AUTH_ONLY = 3,
+    IKE_XCHG_AGGRESSIVE = 4,
+    IKE_XCHG_INFORMATIONAL = 5,
+    IKE_XCHG_TRANSACTION = 6, /* draft-ietf-ipsec-isakmp-mode-cfg: XAUTH, Mode-Cfg */
+    IKE_XCHG_QUICK = 32,
+    IKE_XCHG_NEW_GROUP = 33,
+};
+
+/* Header flags, RFC 2408 section 3.1. */
+#define IKE_FLAG_ENCRYPTED 0x01u
+#define IKE_FLAG_COMMIT 0x02u
+#define IKE_FLAG_AUTH_ONLY 0x04u
+
+/* Payload types, RFC 2408 section 3.1 and RFC 3947 (NAT-D 20, NAT-OA 21). */
+enum ike_payload_type {
+    IKE_PL_SA = 1,
+    IKE_PL_PROPOSAL = 2,
+    IKE_PL_TRANSFORM = 3,
+    IKE_PL_KE = 4,
+    IKE_PL_ID = 5,
+    IKE_PL_CERT = 6,
+    IKE_PL_CERTREQ = 7,
+    IKE_PL_HASH = 8,
+    IKE_PL_SIG = 9,
+    IKE_PL_NONCE = 10,
+    IKE_PL_NOTIFY = 11,
+    IKE_PL_DELETE = 12,
+    IKE_PL_VID = 13,
+    IKE_PL_ATTR = 14,
+    IKE_PL_NAT_D = 20,
+    IKE_PL_NAT_OA = 21,
+};
+
+/* The payload set is a bitmask over the types above; types >= 32 are folded away
+ * (the draft NAT-D 130 counts as NAT-D). */
+#define IKE_PL_BIT(t) (1u << (t))
+
+/* Notify message types that the diagnosis reads, RFC 2408 section 3.14.1. */
+enum ike_notify_type {
+    IKE_N_INVALID_PAYLOAD_TYPE = 1,
+    IKE_N_INVALID_COOKIE = 4,
+    IKE_N_INVALID_EXCHANGE_TYPE = 7,
+    IKE_N_INVALID_MESSAGE_ID = 9,
+    IKE_N_NO_PROPOSAL_CHOSEN = 14,
+    IKE_N_PAYLOAD_MALFORMED = 16,
+    IKE_N_INVALID_KEY_INFORMATION = 17,
+    IKE_N_INVALID_ID_INFORMATION = 18,
+    IKE_N_INVALID_HASH_INFORMATION = 23,
+    IKE_N_AUTHENTICATION_FAILED = 24,
+    IKE_N_UNSUPPORTED_EXCHANGE_TYPE = 29,
+    IKE_N_ERROR_MAX = 8191, /* 1..8191 are errors; above are status codes */
+    IKE_N_RESPONDER_LIFETIME = 24576,
+    IKE_N_INITIAL_CONTACT = 24578,
+    IKE_N_R_U_THERE = 36136, /* RFC 3706 */
+    IKE_N_R_U_THERE_ACK = 36137,
+};
+
+#define IKE_MSG_MAX_NOTIFY 4
+#define IKE_MSG_MAX_TRANSFORMS 8
+
+/* One phase-1 transform (RFC 2409 appendix A attribute values) or, with keys, one
+ * phase-2 transform (RFC 2407 section 4.5).  Zero means "not given". */
+typedef struct ike_transform {
+    uint16_t encryption; /* phase 1: attr 1; phase 2: ESP transform id */
+    uint16_t key_length; /* attr 14 (phase 1) / 6 (phase 2), bits */
+    uint16_t auth_method; /* phase 1 attr 3; 0 in phase 2 */
+    uint8_t hash; /* phase 1 attr 2; phase 2: auth algorithm attr 5 */
+    uint8_t group; /* phase 1 attr 4; phase 2 attr 3 (PFS) */
+    uint16_t encap_mode; /* phase 2 attr 4 (RFC 3947 values 3, 4 and drafts 61443, 61444) */
+} ike_transform_t;
+
+typedef struct ike_endpoint {
+    uint8_t family; /* 4, 6, or 0 when the glue knows no address */
+    uint8_t addr[16];
+    uint16_t port;
+} ike_endpoint_t;
+
+typedef struct ike_msg {
+    uint32_t frame;
+    double time; /* seconds; only differences are used */
+    ike_endpoint_t src, dst;
+    uint64_t icookie, rcookie; /* as big-endian integers of the 8 header bytes */
+    uint32_t message_id;
+    uint8_t major_version;
+    uint8_t exchange_type;
+    uint8_t flags;
+    uint8_t next_payload; /* the header's: clear even when the body is encrypted */
+    uint32_t payloads; /* IKE_PL_BIT set of every payload the dissector could read */
+    bool decrypted; /* the dissector read payloads inside the encrypted body */
+    bool malformed; /* the dissector flagged the message as malformed */
+    bool nat_t; /* carried on UDP behind a non-ESP marker (RFC 3948) */
+    uint8_t n_notify;
+    uint16_t notify[IKE_MSG_MAX_NOTIFY];
+    uint8_t n_transforms; /* how many are in transforms[] */
+    uint8_t n_transforms_total; /* how many the message offered, may exceed the array */
+    ike_transform_t transforms[IKE_MSG_MAX_TRANSFORMS];
+    uint64_t digest; /* ike_digest() of the raw ISAKMP bytes */
+    uint32_t length; /* the ISAKMP header's length field */
+} ike_msg_t;
+
+/* A 64-bit digest of raw message bytes: equal digests mean a byte-identical resend. */
+uint64_t ike_digest(const uint8_t *bytes, unsigned length);
+
+static inline bool ike_msg_has(const ike_msg_t *msg, unsigned payload_type)
+{
+    return payload_type < 32 && (msg->payloads & IKE_PL_BIT(payload_type)) != 0;
+}
+
+#endif

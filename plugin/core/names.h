@@ -1,0 +1,21 @@
+/* names.h: the words ikediag prints for model values (labels, roles, states, notifies). */
+#ifndef IKEDIAG_NAMES_H
+#define IKEDIAG_NAMES_H
+
+#include "ike_model.h"
+
+#include <stddef.h>
+
+/* "MM#3", "QM#2", "INFO", "TXN", "AM#?" into buf; returns buf. */
+const char *ike_label(const ike_result_t *res, char *buf, size_t size);
+/* "MM#5" for a step of a kind. */
+const char *ike_step_label(ike_kind_t kind, unsigned step, char *buf, size_t size);
+const char *ike_kind_name(ike_kind_t kind); /* "Main Mode" ... */
+const char *ike_kind_abbrev(ike_kind_t kind); /* "MM", "AM", "QM", "INFO", "TXN" */
+const char *ike_role_name(ike_role_t role); /* "initiator", "responder" */
+const char *ike_cisco_state_name(ike_cisco_state_t state);
+/* RFC 2408 section 3.14.1 names (not IKEv2's), NULL when unknown. */
+const char *ike_notify_name(unsigned code);
+const char *ike_exchange_type_name(unsigned type);
+
+#endif

@@ -1,0 +1,158 @@
+/* ikediag.c: plugin entry points, preferences, file-scoped state, the post-dissector.
+ *
+ * Owns: the model's lifetime (one per capture file, created in the init routine and
+ * freed in the cleanup routine), feeding it on the first pass, and storing each
+ * frame's result so every later pass renders the same thing.
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <wsutil/report_message.h>
+
+#include "extract.h"
+#include "ikediag.h"
+#include "render.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+WS_DLL_PUBLIC_DEF const char plugin_version[] = VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+WS_DLL_PUBLIC void plugin_register(void);
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+#include <wsutil/plugins.h>
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER; }
+#endif
+
+static int proto_ikediag = -1;
+static int ikediag_tap = -1;
+static dissector_handle_t ikediag_handle;
+
+/* Preferences; the apply callback refuses values outside these bounds. */
+#define SILENCE_DEFAULT 10
+#define SILENCE_MAX 86400
+#define MAX_SAS_DEFAULT 500000
+static guint pref_silence_seconds = SILENCE_DEFAULT;
+static guint pref_max_sas = MAX_SAS_DEFAULT;
+static gboolean pref_explain = TRUE;
+
+/* File scope: the model and the time of the newest frame it has seen. */
+static ike_model_t *model;
+static double capture_end;
+static gboolean capture_end_known;
+
+ike_model_t *ikediag_model(void) { return model; }
+int ikediag_tap_id(void) { return ikediag_tap; }
+
+void ikediag_diag_context(ike_diag_context_t *ctx)
+{
+    ctx->capture_end = capture_end;
+    ctx->silence_threshold = pref_silence_seconds;
+}
+
+static void init_file_state(void)
+{
+    ike_model_config_t config = { .max_sas = pref_max_sas };
+    model = ike_model_new(&config);
+    capture_end = 0;
+    capture_end_known = FALSE;
+    if (proto_is_protocol_enabled(find_protocol_by_id(proto_ikediag)))
+        set_postdissector_wanted_hfids(ikediag_handle, extract_wanted_fields());
+}
+
+static void cleanup_file_state(void)
+{
+    set_postdissector_wanted_hfids(ikediag_handle, NULL);
+    ike_model_free(model);
+    model = NULL;
+}
+
+static void note_frame_time(packet_info *pinfo)
+{
+    double t = nstime_to_sec(&pinfo->abs_ts);
+    if (!capture_end_known || t > capture_end) {
+        capture_end = t;
+        capture_end_known = TRUE;
+    }
+}
+
+static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!PINFO_FD_VISITED(pinfo))
+        note_frame_time(pinfo); /* silence is measured to the end of the capture, ESP included */
+    if (!proto_is_frame_protocol(pinfo->layers, "isakmp"))
+        return 0;
+
+    ike_result_t *res = p_get_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0);
+    if (!res && !PINFO_FD_VISITED(pinfo) && model) {
+        ike_msg_t msg;
+        if (!extract_message(pinfo, tree, &msg))
+            return 0;
+        res = ike_model_add(model, &msg);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0, res);
+    }
+    if (!res)
+        return 0;
+
+    render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
+    ikediag_diag_context(&opt.diag);
+    if (!opt.final)
+        opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);
+    render_result(tvb, pinfo, tree, res, &opt);
+    tap_queue_packet(ikediag_tap, pinfo, res);
+    return tvb_captured_length(tvb);
+}
+
+static void apply_preferences(void)
+{
+    if (pref_silence_seconds == 0 || pref_silence_seconds > SILENCE_MAX) {
+        report_failure("ikediag.silence_seconds must be 1..%u seconds (got %u); using %u.", SILENCE_MAX,
+                       pref_silence_seconds, SILENCE_DEFAULT);
+        pref_silence_seconds = SILENCE_DEFAULT;
+    }
+}
+
+static void proto_register_ikediag(void)
+{
+    proto_ikediag = proto_register_protocol("IKE diagnosis", "IKEDIAG", "ikediag");
+    render_register_fields(proto_ikediag);
+
+    module_t *prefs = prefs_register_protocol(proto_ikediag, apply_preferences);
+    prefs_register_uint_preference(prefs, "silence_seconds", "Seconds of silence that make a stall",
+                                   "An exchange with no resend and no reply is 'stalled' after this many seconds "
+                                   "of capture without progress, and 'cut' when the capture ends sooner (1..86400).",
+                                   10, &pref_silence_seconds);
+    prefs_register_uint_preference(prefs, "max_sas", "Most IKE SAs to track per capture",
+                                   "Past this many SAs new ones are not tracked (one expert note says so); "
+                                   "bounds memory on hostile captures. 0 means no limit.",
+                                   10, &pref_max_sas);
+    prefs_register_bool_preference(prefs, "explain", "Explain each message",
+                                   "Add ikediag.explain: what each IKE message carries and does.", &pref_explain);
+
+    ikediag_handle = register_dissector("ikediag", dissect_ikediag, proto_ikediag);
+    register_postdissector(ikediag_handle);
+    register_init_routine(init_file_state);
+    register_cleanup_routine(cleanup_file_state);
+    ikediag_tap = register_tap("ikediag");
+    ikediag_register_views(proto_ikediag);
+}
+
+static void proto_reg_handoff_ikediag(void)
+{
+    extract_resolve_fields();
+}
+
+void plugin_register(void)
+{
+    static proto_plugin plugin;
+    plugin.register_protoinfo = proto_register_ikediag;
+    plugin.register_handoff = proto_reg_handoff_ikediag;
+    proto_register_plugin(&plugin);
+}

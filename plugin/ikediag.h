@@ -1,0 +1,16 @@
+/* ikediag.h: what the plugin's views (the -z table, the flow graph) share with the
+ * post-dissector: the file-scoped model and the tap its results are queued on. */
+#ifndef IKEDIAG_IKEDIAG_H
+#define IKEDIAG_IKEDIAG_H
+
+#include "core/diagnose.h"
+#include "core/ike_model.h"
+
+ike_model_t *ikediag_model(void);
+int ikediag_tap_id(void);
+/* The diagnosis context for the whole capture as read so far. */
+void ikediag_diag_context(ike_diag_context_t *ctx);
+/* Registers the -z table and the flow graph (views.c). */
+void ikediag_register_views(int proto);
+
+#endif

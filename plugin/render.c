@@ -1,0 +1,258 @@
+/* render.c: ikediag's fields, Info column and expert infos, drawn from stored results.
+ *
+ * Owns: every ikediag.* field and expert id (a public interface), and turning a
+ * result and a verdict into them.  Runs on every pass; formats strings only for items
+ * someone will see (a visible tree or a referenced field).
+ */
+#include "render.h"
+
+#include <epan/expert.h>
+#include <epan/proto.h>
+
+#include "core/explain.h"
+#include "core/names.h"
+#include "core/proposal.h"
+
+static int proto_ikediag = -1;
+static int hf_sa = -1, hf_exchange = -1, hf_msg = -1, hf_phase = -1, hf_role = -1;
+static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_count = -1;
+static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
+static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
+static int hf_verdict_exchange = -1;
+static gint ett_ikediag = -1, ett_verdict = -1;
+
+static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
+static expert_field ei_not_analysed = EI_INIT, ei_malformed = EI_INIT, ei_unexpected = EI_INIT;
+static expert_field ei_error_notify = EI_INIT, ei_stall = EI_INIT, ei_cut = EI_INIT, ei_cap = EI_INIT;
+
+void render_register_fields(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_sa, { "IKE SA", "ikediag.sa", FT_UINT32, BASE_DEC, NULL, 0, "IKE SA number in this capture, in order of first appearance", HFILL } },
+        { &hf_exchange, { "Exchange", "ikediag.exchange", FT_STRING, BASE_NONE, NULL, 0, "Main Mode, Aggressive Mode, Quick Mode, Informational, Transaction", HFILL } },
+        { &hf_msg, { "Message", "ikediag.msg", FT_STRING, BASE_NONE, NULL, 0, "MM#1..MM#6, AM#1..AM#3, QM#1..QM#3, INFO, TXN", HFILL } },
+        { &hf_phase, { "Phase", "ikediag.phase", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL } },
+        { &hf_role, { "Sender role", "ikediag.role", FT_STRING, BASE_NONE, NULL, 0, "The sender's role in its own exchange", HFILL } },
+        { &hf_request_in, { "Request in", "ikediag.request_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, "The message this one answers", HFILL } },
+        { &hf_response_in, { "Response in", "ikediag.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0, "The message that answers this one", HFILL } },
+        { &hf_retrans, { "Retransmission of", "ikediag.retransmission", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0, "First copy of this byte-identical message", HFILL } },
+        { &hf_retrans_count, { "Retransmission count", "ikediag.retransmission.count", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
+        { &hf_state, { "Cisco IOS state", "ikediag.state", FT_STRING, BASE_NONE, NULL, 0, "The state after this message, as 'show crypto isakmp sa' names it", HFILL } },
+        { &hf_explain, { "Explanation", "ikediag.explain", FT_STRING, BASE_NONE, NULL, 0, "What this message carries and does", HFILL } },
+        { &hf_verdict_exchange, { "Verdict for", "ikediag.verdict.exchange", FT_STRING, BASE_NONE, NULL, 0, "The exchange this verdict is about: MM, AM, QM1, QM2 ... within ikediag.sa", HFILL } },
+        { &hf_outcome, { "Outcome", "ikediag.outcome", FT_STRING, BASE_NONE, NULL, 0, "complete, stalled, cut or orphan", HFILL } },
+        { &hf_stall, { "Stalled at", "ikediag.stall", FT_STRING, BASE_NONE, NULL, 0, "The message that never came or was never accepted", HFILL } },
+        { &hf_cause, { "Cause", "ikediag.cause", FT_STRING, BASE_NONE, NULL, 0, "Stable cause id", HFILL } },
+        { &hf_cause_text, { "Diagnosis", "ikediag.cause.text", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_cause_cisco, { "A Cisco responder would log", "ikediag.cause.cisco", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_evidence, { "Evidence", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "Frames that support the diagnosis", HFILL } },
+        { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Phase-1 proposals offered in MM#1/AM#1", HFILL } },
+        { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Phase-1 proposal chosen in MM#2/AM#2", HFILL } },
+    };
+    static gint *ett[] = { &ett_ikediag, &ett_verdict };
+    static ei_register_info ei[] = {
+        { &ei_resend, { "ikediag.resend", PI_SEQUENCE, PI_NOTE, "Retransmission", EXPFILL } },
+        { &ei_complete, { "ikediag.complete", PI_SEQUENCE, PI_CHAT, "Exchange complete", EXPFILL } },
+        { &ei_request_missing, { "ikediag.request_missing", PI_SEQUENCE, PI_NOTE, "Request not in capture", EXPFILL } },
+        { &ei_not_analysed, { "ikediag.not_analysed", PI_UNDECODED, PI_NOTE, "Not analysed", EXPFILL } },
+        { &ei_malformed, { "ikediag.malformed", PI_MALFORMED, PI_NOTE, "Malformed ISAKMP message", EXPFILL } },
+        { &ei_unexpected, { "ikediag.unexpected", PI_SEQUENCE, PI_NOTE, "Message does not fit its exchange", EXPFILL } },
+        { &ei_error_notify, { "ikediag.error_notify", PI_RESPONSE_CODE, PI_WARN, "Error notify", EXPFILL } },
+        { &ei_stall, { "ikediag.stall", PI_SEQUENCE, PI_WARN, "Exchange stalled", EXPFILL } },
+        { &ei_cut, { "ikediag.cut", PI_SEQUENCE, PI_NOTE, "Capture ends before the exchange finished", EXPFILL } },
+        { &ei_cap, { "ikediag.sa_limit", PI_PROTOCOL, PI_WARN, "SA limit reached", EXPFILL } },
+    };
+    proto_ikediag = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei, array_length(ei));
+}
+
+/* Format only for items that will be seen or filtered on. */
+#define WANTED(tree, hf) proto_field_is_referenced(tree, hf)
+
+static proto_item *add_generated_string(proto_tree *tree, int hf, const char *value)
+{
+    proto_item *it = value ? proto_tree_add_string(tree, hf, NULL, 0, 0, value) : NULL;
+    proto_item_set_generated(it);
+    return it;
+}
+
+static void add_generated_uint(proto_tree *tree, int hf, guint32 value)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, NULL, 0, 0, value));
+}
+
+static const char *arrow(ike_role_t role)
+{
+    return role == IKE_ROLE_INITIATOR ? "I\u2192R" : role == IKE_ROLE_RESPONDER ? "R\u2192I" : "?";
+}
+
+static unsigned phase_of(const ike_result_t *res)
+{
+    if (res->kind == IKE_KIND_QUICK)
+        return 2;
+    if (res->kind == IKE_KIND_MAIN || res->kind == IKE_KIND_AGGRESSIVE)
+        return 1;
+    return res->state == IKE_STATE_QM_IDLE ? 2 : 1;
+}
+
+static void render_not_analysed(packet_info *pinfo, proto_item *ti, const ike_result_t *res)
+{
+    const char *name = ike_exchange_type_name(res->exchange_type);
+    if (res->notes & IKE_NOTE_IKEV2) {
+        col_append_str(pinfo->cinfo, COL_INFO, " [IKEv2: not analysed]");
+        expert_add_info_format(pinfo, ti, &ei_not_analysed, "IKEv2 message: ikediag analyses IKEv1 only");
+    } else if (res->notes & IKE_NOTE_UNKNOWN_EXCHANGE) {
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [exchange %u: not analysed]", res->exchange_type);
+        expert_add_info_format(pinfo, ti, &ei_not_analysed, "Exchange type %u (%s) is not numbered by ikediag",
+                               res->exchange_type, name ? name : "unknown");
+    } else if (res->notes & IKE_NOTE_CAP_REACHED) {
+        expert_add_info_format(pinfo, ti, &ei_cap, "IKE SA limit reached: this and later new SAs are not tracked "
+                               "(preference ikediag.max_sas)");
+    }
+}
+
+static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike_result_t *res, const char *label)
+{
+    const ike_exchange_t *ex = res->exchange;
+    if (res->retrans_of)
+        expert_add_info_format(pinfo, ti, &ei_resend, "Retransmission of %s (frame %u)", label, res->retrans_of);
+    if (res->completes)
+        expert_add_info_format(pinfo, ti, &ei_complete, "%s complete (%s)",
+                               res->kind == IKE_KIND_QUICK ? "Quick Mode" : "Phase 1", label);
+    if ((res->notes & IKE_NOTE_REQUEST_MISSING) && (res->notes & IKE_NOTE_FIRST_ORPHAN_OF_SOURCE))
+        expert_add_info_format(pinfo, ti, &ei_request_missing,
+                               "%s: request not in capture (reported once per source)", label);
+    if (res->notes & IKE_NOTE_UNEXPECTED)
+        expert_add_info_format(pinfo, ti, &ei_unexpected, "%s does not fit its exchange's sequence", label);
+    if (res->notes & IKE_NOTE_MALFORMED)
+        expert_add_info_format(pinfo, ti, &ei_malformed,
+                               "The ISAKMP dissector found this message malformed; numbered from its header and bytes");
+    if (res->answers && res->notify && res->notify <= IKE_N_ERROR_MAX) {
+        const ike_exchange_t *target = res->answers;
+        char asked[16];
+        const ike_result_t *req = target->step_last[target->highest_step];
+        const char *code = ike_notify_name(res->notify);
+        ike_step_label((ike_kind_t)target->kind, target->highest_step, asked, sizeof asked);
+        expert_add_info_format(pinfo, ti, &ei_error_notify, "%s (%u) in reply to %s (frame %u)",
+                               code ? code : "notify", res->notify, asked, req ? req->frame : 0);
+    }
+    (void)ex;
+}
+
+static void render_sa_proposals(proto_tree *tree, const ike_result_t *res)
+{
+    const ike_sa_t *sa = res->exchange->sa;
+    char buf[512];
+    if (res->kind != IKE_KIND_MAIN && res->kind != IKE_KIND_AGGRESSIVE)
+        return;
+    if (sa->offered && WANTED(tree, hf_offered))
+        add_generated_string(tree, hf_offered,
+                             ike_format_phase1_list(sa->offered, sa->n_offered, sa->n_offered_total, buf, sizeof buf));
+    if (sa->has_chosen && res->step >= 2 && WANTED(tree, hf_chosen))
+        add_generated_string(tree, hf_chosen, ike_format_phase1(&sa->chosen, buf, sizeof buf));
+}
+
+static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_exchange_t *ex,
+                           const ike_verdict_t *v)
+{
+    char name[16], stall[16], evidence[256], text[1536];
+    const char *outcome = ike_outcome_name((ike_outcome_t)v->outcome);
+    if (!outcome)
+        return;
+    if (ex->kind == IKE_KIND_QUICK)
+        g_snprintf(name, sizeof name, "QM%u", ex->index);
+    else
+        g_snprintf(name, sizeof name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
+    add_generated_string(tree, hf_verdict_exchange, name);
+    add_generated_string(tree, hf_outcome, outcome);
+    if (v->outcome == IKE_OUTCOME_COMPLETE || v->outcome == IKE_OUTCOME_ORPHAN)
+        return;
+    ike_step_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
+    add_generated_string(tree, hf_stall, stall);
+    ike_evidence_text(ex, v, evidence, sizeof evidence);
+    if (v->outcome == IKE_OUTCOME_CUT) {
+        expert_add_info_format(pinfo, ti, &ei_cut, "Capture ends waiting for %s (%s)", stall, evidence);
+        return;
+    }
+    const ike_rule_t *rule = v->rule;
+    add_generated_string(tree, hf_cause, rule->cause);
+    if (WANTED(tree, hf_cause_text)) {
+        g_snprintf(text, sizeof text, "Stalled at %s: %s (%s). Candidates: %s. Check: %s", stall, rule->summary,
+                   evidence, rule->candidates, rule->check);
+        add_generated_string(tree, hf_cause_text, text);
+    }
+    if (rule->cisco_log[0])
+        add_generated_string(tree, hf_cause_cisco, rule->cisco_log);
+    for (unsigned i = 0; i < v->n_evidence; i++)
+        add_generated_uint(tree, hf_evidence, v->evidence_frames[i]);
+    expert_add_info_format(pinfo, ti, &ei_stall, "Stalled at %s: %s (%s)", stall, rule->summary, evidence);
+}
+
+unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, ike_verdict_t out[2],
+                         const ike_exchange_t *exchanges[2])
+{
+    const ike_exchange_t *candidates[2] = { res->exchange, res->answers };
+    unsigned n = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        const ike_exchange_t *ex = candidates[i];
+        if (!ex || !ike_kind_final_step((ike_kind_t)ex->kind) || (i == 1 && ex == candidates[0]))
+            continue;
+        ike_diagnose(ex, &opt->diag, &out[n]);
+        if (out[n].frame != res->frame)
+            continue;
+        /* Before the capture is whole, only verdicts the evidence already proves. */
+        if (!opt->final && out[n].outcome != IKE_OUTCOME_STALLED)
+            continue;
+        exchanges[n++] = ex;
+    }
+    return n;
+}
+
+void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_result_t *res,
+                   const render_options_t *opt)
+{
+    char label[16];
+    proto_item *ti = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    if (res->kind == IKE_KIND_NONE) {
+        render_not_analysed(pinfo, ti, res);
+        return;
+    }
+    const ike_exchange_t *ex = res->exchange;
+    ike_label(res, label, sizeof label);
+    if (res->retrans_count)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s, resend %u]", label, arrow((ike_role_t)res->role),
+                        res->retrans_count);
+    else
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s]", label, arrow((ike_role_t)res->role));
+
+    proto_item_append_text(ti, ": %s %s", label, arrow((ike_role_t)res->role));
+    proto_tree *st = proto_item_add_subtree(ti, ett_ikediag);
+    add_generated_uint(st, hf_sa, ex->sa->number);
+    add_generated_string(st, hf_exchange, ike_kind_name((ike_kind_t)res->kind));
+    add_generated_string(st, hf_msg, label);
+    add_generated_uint(st, hf_phase, phase_of(res));
+    add_generated_string(st, hf_role, ike_role_name((ike_role_t)res->role));
+    if (res->request_in)
+        add_generated_uint(st, hf_request_in, res->request_in);
+    if (res->response_in)
+        add_generated_uint(st, hf_response_in, res->response_in);
+    if (res->retrans_of) {
+        add_generated_uint(st, hf_retrans, res->retrans_of);
+        add_generated_uint(st, hf_retrans_count, res->retrans_count);
+    }
+    add_generated_string(st, hf_state, ike_cisco_state_name((ike_cisco_state_t)res->state));
+    if (opt->explain)
+        add_generated_string(st, hf_explain, ike_explain((ike_kind_t)res->kind, res->step));
+    render_sa_proposals(st, res);
+    render_message_experts(pinfo, ti, res, label);
+
+    ike_verdict_t verdicts[2];
+    const ike_exchange_t *judged[2];
+    unsigned n = render_verdicts(res, opt, verdicts, judged);
+    for (unsigned i = 0; i < n; i++)
+        render_verdict(pinfo, st, ti, judged[i], &verdicts[i]);
+}

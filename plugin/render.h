@@ -1,0 +1,24 @@
+/* render.h: stored results -> tree items, Info column and expert infos, on every pass. */
+#ifndef IKEDIAG_RENDER_H
+#define IKEDIAG_RENDER_H
+
+#include <epan/packet.h>
+
+#include "core/diagnose.h"
+#include "core/ike_model.h"
+
+typedef struct render_options {
+    gboolean explain; /* add ikediag.explain (teaching) */
+    ike_diag_context_t diag; /* capture end and silence threshold for verdicts */
+    gboolean final; /* the model has seen the whole capture (a visited pass) */
+} render_options_t;
+
+void render_register_fields(int proto);
+void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_result_t *res,
+                   const render_options_t *opt);
+/* The frames whose verdict this result should show (its exchange, and the one an
+ * Informational answered), evaluated; returns how many were written (0..2). */
+unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, ike_verdict_t out[2],
+                         const ike_exchange_t *exchanges[2]);
+
+#endif

@@ -1,0 +1,64 @@
+"""manifest: read test-pcaps/MANIFEST (format in test-pcaps/README.md)."""
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+
+@dataclass
+class Frame:
+    number: int
+    msg: str
+    role: str
+    resend: bool
+
+
+@dataclass
+class Exchange:
+    sa: int
+    name: str  # MM, AM, QM1, QM2 ...
+    outcome: str
+    stall: str  # "-" when none
+    cause: str  # "-" when none
+    cause_with_keys: Optional[str]
+
+
+@dataclass
+class Capture:
+    name: str
+    keys: Optional[str] = None
+    initiator: str = ""
+    scenario: str = ""
+    unavailable: Optional[str] = None
+    frames: Dict[int, Frame] = field(default_factory=dict)
+    exchanges: List[Exchange] = field(default_factory=list)
+
+
+def parse(path):
+    captures = []
+    current = None
+    with open(path, encoding="utf-8") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            word, _, rest = line.partition(" ")
+            if word == "capture":
+                current = Capture(rest)
+                captures.append(current)
+                continue
+            if current is None:
+                raise ValueError("%s:%d: '%s' before any capture line" % (path, lineno, word))
+            tokens = rest.split()
+            if word == "frame":
+                current.frames[int(tokens[0])] = Frame(int(tokens[0]), tokens[1], tokens[2], "resend" in tokens[3:])
+            elif word == "exchange":
+                keys_cause = tokens[5] if len(tokens) > 5 else None
+                current.exchanges.append(Exchange(int(tokens[0]), tokens[1], tokens[2], tokens[3], tokens[4], keys_cause))
+            elif word == "keys":
+                current.keys = None if rest in ("-", "none") else rest
+            elif word == "initiator":
+                current.initiator = rest
+            elif word == "scenario":
+                current.scenario = rest
+            elif word == "unavailable":
+                current.unavailable = rest
+    return captures

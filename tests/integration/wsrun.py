@@ -1,0 +1,69 @@
+"""wsrun: run the real tshark with the plugin from the build tree.
+
+tshark ignores WIRESHARK_PLUGIN_DIR and the personal plugin folder when run as root,
+so as root every run drops to uid/gid 65534 (setpriv) inside a staging folder that
+user can read.  Captures and key files are copied there too.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+
+
+class Tshark:
+    def __init__(self, plugin_dir):
+        self.stage = tempfile.mkdtemp(prefix="ikediag-test-")
+        os.chmod(self.stage, 0o755)
+        self.plugins = os.path.join(self.stage, "plugins")
+        shutil.copytree(plugin_dir, self.plugins)
+        self.home = os.path.join(self.stage, "home")
+        os.makedirs(self.home)
+        for root, dirs, files in os.walk(self.stage):
+            for name in dirs + files:
+                os.chmod(os.path.join(root, name), 0o755)
+        if os.getuid() == 0:
+            os.chown(self.home, 65534, 65534)
+
+    def close(self):
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def stage_file(self, path, name=None):
+        """Copy a file into the staging folder; returns its path there."""
+        dest = os.path.join(self.stage, name or os.path.basename(path))
+        shutil.copyfile(path, dest)
+        os.chmod(dest, 0o644)
+        return dest
+
+    def config_dir_with_keys(self, keys_path):
+        """A Wireshark configuration folder whose ikev1_decryption_table is keys_path."""
+        conf = tempfile.mkdtemp(prefix="conf-", dir=self.stage)
+        os.chmod(conf, 0o755)
+        dest = os.path.join(conf, "ikev1_decryption_table")
+        shutil.copyfile(keys_path, dest)
+        os.chmod(dest, 0o644)
+        return conf
+
+    def run(self, args, config_dir=None, check=True):
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": self.home,
+            "WIRESHARK_PLUGIN_DIR": self.plugins,
+            "LC_ALL": "C.UTF-8",
+        }
+        if config_dir:
+            env["WIRESHARK_CONFIG_DIR"] = config_dir
+        prefix = []
+        if os.getuid() == 0:
+            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        proc = subprocess.run(prefix + ["tshark"] + args, env=env, capture_output=True, text=True)
+        if check and proc.returncode != 0:
+            raise RuntimeError("tshark %s failed (%d): %s" % (" ".join(args), proc.returncode, proc.stderr))
+        return proc
+
+    def fields(self, pcap, fields, extra=(), config_dir=None):
+        """Rows of -T fields output, one list of strings per frame."""
+        args = ["-r", pcap, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
+        for f in fields:
+            args += ["-e", f]
+        out = self.run(list(extra) + args, config_dir=config_dir).stdout
+        return [line.split("\t") for line in out.splitlines()]

@@ -1,0 +1,40 @@
+#!/bin/bash
+# README command 2: every test.  Installs what is missing (as root), then:
+#   1. the plugin and the core, built warning-free; unit tests and integration tests (ctest)
+#   2. the core and its unit tests again under AddressSanitizer + UBSan
+#   3. tshark with the plugin under valgrind over every capture (tests/valgrind.sh)
+#   4. a short libFuzzer run on the core (tests/fuzz/run.sh --short)
+# It ends with one "N passed, M failed" line and exits non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh || exit 1
+
+passed=0 failed=0
+step() {
+    local name=$1; shift
+    echo "== $name"
+    if "$@"; then passed=$((passed + 1)); echo "== $name: ok"
+    else failed=$((failed + 1)); echo "== $name: FAILED"; fi
+}
+
+build_and_test() {
+    cmake -S . -B build -G Ninja -DCMAKE_C_FLAGS="-Werror" >/dev/null &&
+    cmake --build build &&
+    ctest --test-dir build --output-on-failure
+}
+
+sanitized_core() {
+    CC=${SANITIZER_CC:-gcc} cmake -S . -B build-asan -G Ninja -DIKEDIAG_CORE_ONLY=ON -DIKEDIAG_SANITIZE=ON \
+        -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+    cmake --build build-asan &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-asan --output-on-failure
+}
+
+step "build, unit and integration tests" build_and_test
+step "unit tests under ASan/UBSan" sanitized_core
+[ -x tests/valgrind.sh ] && step "plugin under valgrind" tests/valgrind.sh build/plugins
+[ -x tests/fuzz/run.sh ] && step "short fuzz run" tests/fuzz/run.sh --short
+
+echo "run-all: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,120 @@
+/* builders.c: hand-built IKEv1 messages for the core's unit tests. */
+#include "builders.h"
+
+#include <string.h>
+
+enum peer other(enum peer p)
+{
+    return p == PEER_A ? PEER_B : PEER_A;
+}
+
+static void endpoint(ike_endpoint_t *ep, enum peer p, bool nat_t)
+{
+    memset(ep, 0, sizeof *ep);
+    ep->family = 4;
+    ep->addr[0] = 198;
+    ep->addr[1] = 51;
+    ep->addr[2] = 100;
+    ep->addr[3] = (uint8_t)(1 + p);
+    ep->port = nat_t ? 4500 : 500;
+}
+
+void conv_init(conv_t *c, ike_model_t *model, uint64_t icookie, enum peer initiator)
+{
+    memset(c, 0, sizeof *c);
+    c->model = model;
+    c->icookie = icookie;
+    c->rcookie = icookie ^ 0x5a5a5a5a5a5a5a5aull;
+    c->initiator = initiator;
+}
+
+ike_msg_t msg_make(const conv_t *c, enum peer from, uint8_t exchange_type, uint32_t message_id, uint8_t flags,
+                   uint32_t payloads, uint64_t content_id)
+{
+    ike_msg_t m;
+    memset(&m, 0, sizeof m);
+    endpoint(&m.src, from, c->nat_t);
+    endpoint(&m.dst, other(from), c->nat_t);
+    m.icookie = c->icookie;
+    m.rcookie = c->rcookie;
+    m.major_version = 1;
+    m.exchange_type = exchange_type;
+    m.message_id = message_id;
+    m.flags = flags;
+    m.payloads = payloads;
+    m.nat_t = c->nat_t;
+    m.digest = c->icookie * 1000003u ^ ((uint64_t)message_id << 20) ^ content_id * 7919u ^ exchange_type;
+    return m;
+}
+
+ike_result_t *send_msg(conv_t *c, enum peer from, ike_msg_t msg, double dt)
+{
+    (void)from;
+    c->time += dt;
+    msg.frame = ++c->frame;
+    msg.time = c->time;
+    return ike_model_add(c->model, &msg);
+}
+
+static ike_msg_t mm_msg(const conv_t *c, unsigned step)
+{
+    static const uint32_t payloads[] = {
+        0,
+        IKE_PL_BIT(IKE_PL_SA) | IKE_PL_BIT(IKE_PL_VID),
+        IKE_PL_BIT(IKE_PL_SA) | IKE_PL_BIT(IKE_PL_VID),
+        IKE_PL_BIT(IKE_PL_KE) | IKE_PL_BIT(IKE_PL_NONCE) | IKE_PL_BIT(IKE_PL_NAT_D),
+        IKE_PL_BIT(IKE_PL_KE) | IKE_PL_BIT(IKE_PL_NONCE) | IKE_PL_BIT(IKE_PL_NAT_D),
+        0,
+        0,
+    };
+    enum peer from = step % 2 ? c->initiator : other(c->initiator);
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_MAIN, 0, step >= 5 ? IKE_FLAG_ENCRYPTED : 0, payloads[step], step);
+    m.next_payload = step >= 5 ? IKE_PL_ID : (step >= 3 ? IKE_PL_KE : IKE_PL_SA);
+    if (step == 1)
+        m.rcookie = 0;
+    return m;
+}
+
+ike_result_t *send_mm(conv_t *c, unsigned step)
+{
+    return send_msg(c, step % 2 ? c->initiator : other(c->initiator), mm_msg(c, step), 0.01);
+}
+
+ike_result_t *send_mm_resend(conv_t *c, unsigned step)
+{
+    return send_msg(c, step % 2 ? c->initiator : other(c->initiator), mm_msg(c, step), 1.0);
+}
+
+ike_result_t *send_am(conv_t *c, unsigned step)
+{
+    static const uint32_t payloads[] = {
+        0,
+        IKE_PL_BIT(IKE_PL_SA) | IKE_PL_BIT(IKE_PL_KE) | IKE_PL_BIT(IKE_PL_NONCE) | IKE_PL_BIT(IKE_PL_ID),
+        IKE_PL_BIT(IKE_PL_SA) | IKE_PL_BIT(IKE_PL_KE) | IKE_PL_BIT(IKE_PL_NONCE) | IKE_PL_BIT(IKE_PL_ID)
+            | IKE_PL_BIT(IKE_PL_HASH),
+        IKE_PL_BIT(IKE_PL_HASH),
+    };
+    enum peer from = step == 2 ? other(c->initiator) : c->initiator;
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_AGGRESSIVE, 0, 0, payloads[step], 100 + step);
+    if (step == 1)
+        m.rcookie = 0;
+    return send_msg(c, from, m, 0.01);
+}
+
+ike_result_t *send_qm(conv_t *c, enum peer from, uint32_t message_id, unsigned content)
+{
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_QUICK, message_id, IKE_FLAG_ENCRYPTED, 0, 200 + content);
+    m.next_payload = IKE_PL_HASH;
+    return send_msg(c, from, m, 0.01);
+}
+
+ike_result_t *send_info(conv_t *c, enum peer from, uint32_t message_id, bool encrypted, uint16_t notify)
+{
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_INFORMATIONAL, message_id, encrypted ? IKE_FLAG_ENCRYPTED : 0,
+                           encrypted ? 0 : IKE_PL_BIT(IKE_PL_NOTIFY), 300 + message_id);
+    if (!encrypted && notify) {
+        m.notify[0] = notify;
+        m.n_notify = 1;
+    }
+    return send_msg(c, from, m, 0.01);
+}

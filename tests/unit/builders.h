@@ -1,0 +1,40 @@
+/* builders.h: hand-built IKEv1 messages for the core's unit tests. */
+#ifndef IKEDIAG_TEST_BUILDERS_H
+#define IKEDIAG_TEST_BUILDERS_H
+
+#include "ike_model.h"
+
+/* Two peers on documentation addresses: A = 198.51.100.1, B = 198.51.100.2. */
+enum peer { PEER_A, PEER_B, PEER_C };
+
+typedef struct conv {
+    ike_model_t *model;
+    uint64_t icookie, rcookie;
+    uint32_t frame;
+    double time;
+    enum peer initiator;
+    bool nat_t; /* send on UDP 4500 behind the non-ESP marker */
+} conv_t;
+
+void conv_init(conv_t *c, ike_model_t *model, uint64_t icookie, enum peer initiator);
+
+/* Build a message from `from` (PEER_A/B); the digest depends on `content_id`, so the
+ * same id twice is a byte-identical resend. */
+ike_msg_t msg_make(const conv_t *c, enum peer from, uint8_t exchange_type, uint32_t message_id, uint8_t flags,
+                   uint32_t payloads, uint64_t content_id);
+
+/* Send one message through the model, advancing frame and time (dt seconds). */
+ike_result_t *send_msg(conv_t *c, enum peer from, ike_msg_t msg, double dt);
+
+/* Main Mode steps 1..6 sent by the right side; step 1 has rcookie 0. */
+ike_result_t *send_mm(conv_t *c, unsigned step);
+ike_result_t *send_mm_resend(conv_t *c, unsigned step);
+ike_result_t *send_am(conv_t *c, unsigned step);
+/* Quick Mode step by `from` in the exchange with this message ID. */
+ike_result_t *send_qm(conv_t *c, enum peer from, uint32_t message_id, unsigned content);
+/* An Informational (new message ID) from `from`, clear with a notify, or encrypted. */
+ike_result_t *send_info(conv_t *c, enum peer from, uint32_t message_id, bool encrypted, uint16_t notify);
+
+enum peer other(enum peer p);
+
+#endif

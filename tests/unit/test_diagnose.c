@@ -1,0 +1,89 @@
+/* test_diagnose.c: outcomes and the rule table, one scenario per row. */
+#include "builders.h"
+#include "diagnose.h"
+
+#include <glib.h>
+
+static ike_model_t *model;
+static const ike_diag_context_t long_capture = { .capture_end = 1000, .silence_threshold = 10 };
+
+static const char *cause_of(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
+{
+    ike_diagnose(ex, ctx, v);
+    return v->rule ? v->rule->cause : NULL;
+}
+
+static void test_psk_mismatch_encrypted_reply(void)
+{
+    model = ike_model_new(NULL);
+    conv_t c;
+    conv_init(&c, model, 0x10, PEER_A);
+    ike_result_t *r = NULL;
+    for (unsigned s = 1; s <= 5; s++)
+        r = send_mm(&c, s);
+    send_info(&c, PEER_B, 0x99, true, 0);
+    send_mm_resend(&c, 5);
+    send_info(&c, PEER_B, 0x98, true, 0);
+    ike_verdict_t v;
+    g_assert_cmpstr(cause_of(r->exchange, &long_capture, &v), ==, "psk-mismatch");
+    g_assert_cmpint(v.outcome, ==, IKE_OUTCOME_STALLED);
+    g_assert_cmpuint(v.stall_step, ==, 5); /* the message the responder never accepted */
+    g_assert_cmpint(v.evidence, ==, IKE_EV_ENC_INFO);
+    g_assert_cmpuint(v.sends, ==, 2);
+    ike_model_free(model);
+}
+
+static void test_policy_mismatch_clear_notify(void)
+{
+    model = ike_model_new(NULL);
+    conv_t c;
+    conv_init(&c, model, 0x11, PEER_A);
+    ike_result_t *r = send_mm(&c, 1);
+    ike_result_t *n = send_info(&c, PEER_B, 0x1234, false, 14);
+    ike_verdict_t v;
+    g_assert_cmpstr(cause_of(r->exchange, &long_capture, &v), ==, "isakmp-policy");
+    g_assert_cmpuint(v.stall_step, ==, 2);
+    g_assert_cmpuint(v.frame, ==, n->frame);
+    g_assert_true(n->answers == r->exchange);
+    ike_model_free(model);
+}
+
+static void test_cut_versus_silence(void)
+{
+    model = ike_model_new(NULL);
+    conv_t c;
+    conv_init(&c, model, 0x12, PEER_A);
+    ike_result_t *r = send_mm(&c, 1);
+    ike_verdict_t v;
+    ike_diag_context_t short_capture = { .capture_end = c.time + 2, .silence_threshold = 10 };
+    g_assert_null(cause_of(r->exchange, &short_capture, &v));
+    g_assert_cmpint(v.outcome, ==, IKE_OUTCOME_CUT);
+    g_assert_cmpstr(cause_of(r->exchange, &long_capture, &v), ==, "no-response");
+    g_assert_cmpint(v.evidence, ==, IKE_EV_SILENCE);
+    ike_model_free(model);
+}
+
+static void test_every_rule_reachable_by_lookup(void)
+{
+    for (size_t i = 0; i < ike_rule_count; i++) {
+        const ike_rule_t *r = &ike_rules[i];
+        ike_evidence_t ev = r->evidence == IKE_EV_ANY ? IKE_EV_SILENCE : (ike_evidence_t)r->evidence;
+        const ike_rule_t *found = ike_rule_lookup((ike_kind_t)r->kind, r->stall_step ? r->stall_step : 99, ev,
+                                                  r->notify);
+        g_assert_nonnull(found);
+        g_assert_nonnull(r->cause);
+        g_assert_nonnull(r->summary);
+        g_assert_nonnull(r->candidates);
+        g_assert_nonnull(r->check);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/diagnose/psk-mismatch-encrypted-reply", test_psk_mismatch_encrypted_reply);
+    g_test_add_func("/diagnose/policy-mismatch-clear-notify", test_policy_mismatch_clear_notify);
+    g_test_add_func("/diagnose/cut-versus-silence", test_cut_versus_silence);
+    g_test_add_func("/diagnose/every-rule-has-text", test_every_rule_reachable_by_lookup);
+    return g_test_run();
+}
