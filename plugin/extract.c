@@ -11,6 +11,7 @@
 #include <epan/proto.h>
 #include <wireshark.h>
 
+#include <stddef.h>
 #include <string.h>
 
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
@@ -38,6 +39,11 @@ enum field {
     F_HASH,
     F_AUTH_METHOD,
     F_GROUP,
+    F_ESP_TRANSFORM, /* phase 2, decrypted QM only */
+    F_ESP_KEY_LENGTH,
+    F_ESP_AUTH,
+    F_ESP_GROUP,
+    F_ESP_ENCAP,
     F_COUNT
 };
 
@@ -60,6 +66,11 @@ static const char *const field_names[F_COUNT] = {
     [F_HASH] = "isakmp.ike.attr.hash_algorithm",
     [F_AUTH_METHOD] = "isakmp.ike.attr.authentication_method",
     [F_GROUP] = "isakmp.ike.attr.group_description",
+    [F_ESP_TRANSFORM] = "isakmp.trans.id",
+    [F_ESP_KEY_LENGTH] = "isakmp.ipsec.attr.key_length",
+    [F_ESP_AUTH] = "isakmp.ipsec.attr.auth_algorithm",
+    [F_ESP_GROUP] = "isakmp.ipsec.attr.group_description",
+    [F_ESP_ENCAP] = "isakmp.ipsec.attr.encap_mode",
 };
 
 /* Offsets of header fields in an ISAKMP header, RFC 2408 section 3.1. */
@@ -191,29 +202,43 @@ static int transform_of(const field_info *attr, GPtrArray *starts)
     return found;
 }
 
-static void read_transforms(proto_tree *tree, ike_msg_t *msg)
+/* The attribute fields of a phase-1 (RFC 2409 appendix A) or phase-2 (RFC 2407 4.5)
+ * transform, and where each lands in ike_transform_t. */
+typedef struct attr_field {
+    enum field field;
+    size_t offset;
+    bool wide; /* a uint16_t member, else uint8_t */
+} attr_field_t;
+
+#define ATTR(f, member, w) { f, offsetof(ike_transform_t, member), w }
+static const attr_field_t phase1_attrs[] = {
+    ATTR(F_ENCRYPTION, encryption, true), ATTR(F_KEY_LENGTH, key_length, true), ATTR(F_HASH, hash, false),
+    ATTR(F_AUTH_METHOD, auth_method, true), ATTR(F_GROUP, group, false),
+};
+static const attr_field_t phase2_attrs[] = {
+    ATTR(F_ESP_TRANSFORM, encryption, true), ATTR(F_ESP_KEY_LENGTH, key_length, true),
+    ATTR(F_ESP_AUTH, hash, false), ATTR(F_ESP_GROUP, group, false), ATTR(F_ESP_ENCAP, encap_mode, true),
+};
+
+static void read_transforms(proto_tree *tree, ike_msg_t *msg, const attr_field_t *attrs, size_t n_attrs)
 {
     GPtrArray *starts = finfos(tree, F_TRANSFORM_NUMBER);
     if (!starts)
         return;
     msg->n_transforms_total = (uint8_t)MIN(starts->len, 255u);
     msg->n_transforms = (uint8_t)MIN(starts->len, (guint)IKE_MSG_MAX_TRANSFORMS);
-    static const enum field attrs[] = { F_ENCRYPTION, F_KEY_LENGTH, F_HASH, F_AUTH_METHOD, F_GROUP };
-    for (unsigned k = 0; k < G_N_ELEMENTS(attrs); k++) {
-        GPtrArray *a = finfos(tree, attrs[k]);
+    for (size_t k = 0; k < n_attrs; k++) {
+        GPtrArray *a = finfos(tree, attrs[k].field);
         for (guint i = 0; a && i < a->len; i++) {
             int t = transform_of(a->pdata[i], starts);
             if (t < 0)
                 continue;
-            ike_transform_t *tr = &msg->transforms[t];
+            guint8 *member = (guint8 *)&msg->transforms[t] + attrs[k].offset;
             guint32 v = uint_of(a->pdata[i]);
-            switch (attrs[k]) {
-            case F_ENCRYPTION: tr->encryption = (uint16_t)v; break;
-            case F_KEY_LENGTH: tr->key_length = (uint16_t)v; break;
-            case F_HASH: tr->hash = (uint8_t)v; break;
-            case F_AUTH_METHOD: tr->auth_method = (uint16_t)v; break;
-            default: tr->group = (uint8_t)v; break;
-            }
+            if (attrs[k].wide)
+                *(uint16_t *)(void *)member = (uint16_t)v;
+            else
+                *member = (uint8_t)v;
         }
     }
 }
@@ -269,7 +294,9 @@ gboolean extract_message(packet_info *pinfo, proto_tree *tree, ike_msg_t *msg)
         msg->decrypted = false;
     }
     if (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE)
-        read_transforms(tree, msg);
+        read_transforms(tree, msg, phase1_attrs, G_N_ELEMENTS(phase1_attrs));
+    else if (msg->exchange_type == IKE_XCHG_QUICK && msg->decrypted)
+        read_transforms(tree, msg, phase2_attrs, G_N_ELEMENTS(phase2_attrs));
     read_digest(hdr, msg);
     return TRUE;
 }

@@ -18,7 +18,7 @@ static int hf_sa = -1, hf_exchange = -1, hf_msg = -1, hf_phase = -1, hf_role = -
 static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_count = -1;
 static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
-static int hf_verdict_exchange = -1;
+static int hf_verdict_exchange = -1, hf_cause_check = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
@@ -44,10 +44,11 @@ void render_register_fields(int proto)
         { &hf_stall, { "Stalled at", "ikediag.stall", FT_STRING, BASE_NONE, NULL, 0, "The message that never came or was never accepted", HFILL } },
         { &hf_cause, { "Cause", "ikediag.cause", FT_STRING, BASE_NONE, NULL, 0, "Stable cause id", HFILL } },
         { &hf_cause_text, { "Diagnosis", "ikediag.cause.text", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_cause_check, { "What to check", "ikediag.cause.check", FT_STRING, BASE_NONE, NULL, 0, "Where to look in Cisco and strongSwan configuration", HFILL } },
         { &hf_cause_cisco, { "A Cisco responder would log", "ikediag.cause.cisco", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_evidence, { "Evidence", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "Frames that support the diagnosis", HFILL } },
-        { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Phase-1 proposals offered in MM#1/AM#1", HFILL } },
-        { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Phase-1 proposal chosen in MM#2/AM#2", HFILL } },
+        { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Proposals offered in MM#1/AM#1, or (with keys) in QM#1", HFILL } },
+        { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Proposal chosen in MM#2/AM#2, or (with keys) in QM#2", HFILL } },
     };
     static gint *ett[] = { &ett_ikediag, &ett_verdict };
     static ei_register_info ei[] = {
@@ -116,7 +117,6 @@ static void render_not_analysed(packet_info *pinfo, proto_item *ti, const ike_re
 
 static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike_result_t *res, const char *label)
 {
-    const ike_exchange_t *ex = res->exchange;
     if (res->retrans_of)
         expert_add_info_format(pinfo, ti, &ei_resend, "Retransmission of %s (frame %u)", label, res->retrans_of);
     if (res->completes)
@@ -131,28 +131,28 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
         expert_add_info_format(pinfo, ti, &ei_malformed,
                                "The ISAKMP dissector found this message malformed; numbered from its header and bytes");
     if (res->answers && res->notify && res->notify <= IKE_N_ERROR_MAX) {
-        const ike_exchange_t *target = res->answers;
-        char asked[16];
-        const ike_result_t *req = target->step_last[target->highest_step];
         const char *code = ike_notify_name(res->notify);
-        ike_step_label((ike_kind_t)target->kind, target->highest_step, asked, sizeof asked);
+        char asked[16];
+        ike_step_label((ike_kind_t)res->answers->kind, res->answered_step, asked, sizeof asked);
         expert_add_info_format(pinfo, ti, &ei_error_notify, "%s (%u) in reply to %s (frame %u)",
-                               code ? code : "notify", res->notify, asked, req ? req->frame : 0);
+                               code ? code : "notify", res->notify, asked, res->request_in);
     }
-    (void)ex;
 }
 
-static void render_sa_proposals(proto_tree *tree, const ike_result_t *res)
+/* Phase-1 proposals on the phase-1 exchange's frames; a Quick Mode's on its own (keys). */
+static void render_proposals(proto_tree *tree, const ike_result_t *res)
 {
-    const ike_sa_t *sa = res->exchange->sa;
+    const ike_exchange_t *ex = res->exchange;
+    bool quick = ex->kind == IKE_KIND_QUICK;
     char buf[512];
-    if (res->kind != IKE_KIND_MAIN && res->kind != IKE_KIND_AGGRESSIVE)
-        return;
-    if (sa->offered && WANTED(tree, hf_offered))
-        add_generated_string(tree, hf_offered,
-                             ike_format_phase1_list(sa->offered, sa->n_offered, sa->n_offered_total, buf, sizeof buf));
-    if (sa->has_chosen && res->step >= 2 && WANTED(tree, hf_chosen))
-        add_generated_string(tree, hf_chosen, ike_format_phase1(&sa->chosen, buf, sizeof buf));
+    if (ex->offered && WANTED(tree, hf_offered)) {
+        ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, quick, buf, sizeof buf);
+        add_generated_string(tree, hf_offered, buf);
+    }
+    if (ex->has_chosen && res->step >= 2 && WANTED(tree, hf_chosen)) {
+        ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);
+        add_generated_string(tree, hf_chosen, buf);
+    }
 }
 
 static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_exchange_t *ex,
@@ -180,10 +180,11 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     const ike_rule_t *rule = v->rule;
     add_generated_string(tree, hf_cause, rule->cause);
     if (WANTED(tree, hf_cause_text)) {
-        g_snprintf(text, sizeof text, "Stalled at %s: %s (%s). Candidates: %s. Check: %s", stall, rule->summary,
+        g_snprintf(text, sizeof text, "Stalled at %s: %s (%s); likely %s. Check: %s", stall, rule->summary,
                    evidence, rule->candidates, rule->check);
         add_generated_string(tree, hf_cause_text, text);
     }
+    add_generated_string(tree, hf_cause_check, rule->check);
     if (rule->cisco_log[0])
         add_generated_string(tree, hf_cause_cisco, rule->cisco_log);
     for (unsigned i = 0; i < v->n_evidence; i++)
@@ -247,7 +248,8 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
     add_generated_string(st, hf_state, ike_cisco_state_name((ike_cisco_state_t)res->state));
     if (opt->explain)
         add_generated_string(st, hf_explain, ike_explain((ike_kind_t)res->kind, res->step));
-    render_sa_proposals(st, res);
+    if (ike_kind_final_step((ike_kind_t)res->kind))
+        render_proposals(st, res);
     render_message_experts(pinfo, ti, res, label);
 
     ike_verdict_t verdicts[2];

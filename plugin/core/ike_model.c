@@ -312,11 +312,13 @@ static ike_exchange_t *pending_exchange(const ike_sa_t *sa)
     return sa->n_quick == 0 ? sa->phase1 : NULL;
 }
 
-static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg)
+static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
 {
     ike_exchange_t *target = pending_exchange(sa);
     if (!target || target->highest_step == 0)
         return NULL;
+    res->request_in = target->step_last[target->highest_step]->frame; /* what it answers */
+    res->answered_step = target->highest_step;
     bool sender_is_initiator = target->kind == IKE_KIND_QUICK
         ? target->initiator_known && same_address(&target->initiator, &msg->src)
         : sa_role_of(sa, &msg->src) == IKE_ROLE_INITIATOR;
@@ -343,18 +345,20 @@ static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg)
     return target;
 }
 
-/* Offered proposals from MM#1/AM#1, the chosen one from MM#2/AM#2 (clear, RFC 2409). */
-static void note_proposals(ike_sa_t *sa, const ike_msg_t *msg, const ike_result_t *res)
+/* Offered proposals from step 1, the chosen one from step 2: clear in phase 1 (RFC
+ * 2409), readable in Quick Mode only with keys. */
+static void note_proposals(ike_exchange_t *ex, const ike_msg_t *msg, const ike_result_t *res)
 {
-    if (res->kind != IKE_KIND_MAIN && res->kind != IKE_KIND_AGGRESSIVE)
+    if (!msg->n_transforms || res->retrans_of)
         return;
-    if (res->step == 1 && !sa->offered && msg->n_transforms) {
-        sa->offered = g_memdup2(msg->transforms, msg->n_transforms * sizeof *msg->transforms);
-        sa->n_offered = msg->n_transforms;
-        sa->n_offered_total = msg->n_transforms_total;
-    } else if (res->step == 2 && !sa->has_chosen && msg->n_transforms) {
-        sa->chosen = msg->transforms[0];
-        sa->has_chosen = true;
+    if (res->step == 1 && !ex->offered) {
+        ex->offered = g_memdup2(msg->transforms, msg->n_transforms * sizeof *msg->transforms);
+        ex->n_offered = msg->n_transforms;
+        ex->n_offered_total = msg->n_transforms_total;
+        ex->pfs_offered = ike_msg_has(msg, IKE_PL_KE);
+    } else if (res->step == 2 && !ex->has_chosen) {
+        ex->chosen = msg->transforms[0];
+        ex->has_chosen = true;
     }
 }
 
@@ -473,7 +477,7 @@ static void number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_
     res->step = (uint8_t)step;
     if (ex->kind == IKE_KIND_INFO || ex->kind == IKE_KIND_TRANSACTION) {
         if (ex->kind == IKE_KIND_INFO)
-            res->answers = attach_informational(sa, msg);
+            res->answers = attach_informational(sa, msg, res);
     } else if (step == 0) {
         res->notes |= IKE_NOTE_UNEXPECTED;
     } else {
@@ -543,7 +547,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (res->step && res->step == ex->highest_step)
         ex->floated = msg->nat_t && ex->sent_on_500;
     ex->sent_on_500 |= !msg->nat_t;
-    note_proposals(sa, msg, res);
+    note_proposals(ex, msg, res);
     return res;
 }
 
@@ -572,10 +576,10 @@ void ike_model_free(ike_model_t *model)
         sa_node_t *next = node->next;
         for (ike_exchange_t *ex = node->sa.exchanges; ex;) {
             ike_exchange_t *next_ex = ex->next_in_sa;
+            g_free(ex->offered);
             g_free(ex);
             ex = next_ex;
         }
-        g_free(node->sa.offered);
         g_free(node);
         node = next;
     }

@@ -72,6 +72,7 @@ typedef struct ike_result {
     uint8_t state; /* ike_cisco_state_t after this message */
     uint16_t notes; /* enum ike_note */
     uint8_t exchange_type; /* the raw header value, for unknown types */
+    uint8_t answered_step; /* INFO: the step of `answers` it replied to (request_in) */
     bool completes; /* the last message of its exchange (MM#6, AM#3, QM#3), original copy */
 } ike_result_t;
 
@@ -105,6 +106,14 @@ struct ike_exchange {
     ike_result_t *step_first[IKE_MAX_STEP + 1]; /* first copy of each step, or NULL */
     ike_result_t *step_last[IKE_MAX_STEP + 1]; /* latest copy of each step */
     ike_answer_t answer; /* to the pending step (highest_step + 1) */
+    /* Proposals: phase 1 from MM#1/AM#1 and MM#2/AM#2 (clear); Quick Mode from QM#1 and
+     * QM#2 when the keys decrypt them. */
+    ike_transform_t *offered; /* NULL until seen */
+    uint8_t n_offered; /* in offered[] */
+    uint8_t n_offered_total; /* in the message, may be more */
+    bool has_chosen;
+    bool pfs_offered; /* QM#1 carried a KE payload */
+    ike_transform_t chosen;
 };
 
 struct ike_sa {
@@ -120,11 +129,6 @@ struct ike_sa {
     bool roles_known;
     bool phase1_done;
     uint8_t n_quick, n_other;
-    uint8_t n_offered; /* transforms offered in MM#1/AM#1 (up to IKE_MSG_MAX_TRANSFORMS) */
-    uint8_t n_offered_total;
-    bool has_chosen;
-    ike_transform_t *offered; /* NULL until MM#1/AM#1 */
-    ike_transform_t chosen; /* from MM#2/AM#2 */
 };
 
 typedef struct ike_model ike_model_t;

@@ -94,7 +94,77 @@ const char *ike_format_phase1(const ike_transform_t *t, char *buf, size_t size)
     return buf;
 }
 
-const char *ike_format_phase1_list(const ike_transform_t *t, unsigned n, unsigned total, char *buf, size_t size)
+static const char *esp_transform_name(unsigned v)
+{
+    switch (v) {
+    case 2: return "DES-CBC";
+    case 3: return "3DES-CBC";
+    case 11: return "NULL";
+    case 12: return "AES-CBC";
+    case 13: return "AES-CTR";
+    case 14: return "AES-CCM-8";
+    case 15: return "AES-CCM-12";
+    case 16: return "AES-CCM-16";
+    case 18: return "AES-GCM-8";
+    case 19: return "AES-GCM-12";
+    case 20: return "AES-GCM-16";
+    case 23: return "NULL-AES-GMAC";
+    default: return NULL;
+    }
+}
+
+static const char *esp_auth_name(unsigned v)
+{
+    switch (v) {
+    case 1: return "HMAC-MD5";
+    case 2: return "HMAC-SHA1";
+    case 5: return "HMAC-SHA2-256";
+    case 6: return "HMAC-SHA2-384";
+    case 7: return "HMAC-SHA2-512";
+    default: return NULL;
+    }
+}
+
+static const char *encap_mode_name(unsigned v)
+{
+    switch (v) {
+    case 1: return "tunnel";
+    case 2: return "transport";
+    case 3: case 61443: return "udp-tunnel";
+    case 4: case 61444: return "udp-transport";
+    default: return NULL;
+    }
+}
+
+const char *ike_format_phase2(const ike_transform_t *t, char *buf, size_t size)
+{
+    if (!size)
+        return buf;
+    snprintf(buf, size, "ESP ");
+    size_t len = strlen(buf);
+    const char *enc = esp_transform_name(t->encryption);
+    if (enc)
+        snprintf(buf + len, size - len, "%s", enc);
+    else
+        snprintf(buf + len, size - len, "ESP%u", t->encryption);
+    len = strlen(buf);
+    if (t->key_length && len < size)
+        snprintf(buf + len, size - len, "-%u", t->key_length);
+    append(buf, size, esp_auth_name(t->hash), "AUTH", t->hash);
+    append(buf, size, encap_mode_name(t->encap_mode), "MODE", t->encap_mode);
+    len = strlen(buf);
+    if (t->group && len < size) {
+        const char *group = group_name(t->group);
+        if (group)
+            snprintf(buf + len, size - len, "/PFS %s", group);
+        else
+            snprintf(buf + len, size - len, "/PFS group %u", t->group);
+    }
+    return buf;
+}
+
+const char *ike_format_list(const ike_transform_t *t, unsigned n, unsigned total, bool quick, char *buf,
+                            size_t size)
 {
     char one[96];
     size_t len = 0;
@@ -102,7 +172,8 @@ const char *ike_format_phase1_list(const ike_transform_t *t, unsigned n, unsigne
         return buf;
     buf[0] = '\0';
     for (unsigned i = 0; i < n && len < size; i++) {
-        snprintf(buf + len, size - len, "%s%s", i ? ", " : "", ike_format_phase1(&t[i], one, sizeof one));
+        const char *text = quick ? ike_format_phase2(&t[i], one, sizeof one) : ike_format_phase1(&t[i], one, sizeof one);
+        snprintf(buf + len, size - len, "%s%s", i ? ", " : "", text);
         len = strlen(buf);
     }
     if (total > n && len < size)

@@ -4,11 +4,17 @@
 
 #include "ike_msg.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Phase 1 (RFC 2409 appendix A values).  Returns buf. */
 const char *ike_format_phase1(const ike_transform_t *t, char *buf, size_t size);
-/* A list of phase-1 transforms joined by ", ", with "+N more" when total > n. */
-const char *ike_format_phase1_list(const ike_transform_t *t, unsigned n, unsigned total, char *buf, size_t size);
+
+/* Phase 2 (RFC 2407 section 4.5, RFC 3947 encapsulation modes), e.g.
+ * "ESP AES-CBC-256/HMAC-SHA2-256/tunnel/PFS MODP-2048". */
+const char *ike_format_phase2(const ike_transform_t *t, char *buf, size_t size);
+/* The transforms of one exchange: phase 1 or 2 by `quick`, joined by ", ". */
+const char *ike_format_list(const ike_transform_t *t, unsigned n, unsigned total, bool quick, char *buf,
+                            size_t size);
 
 #endif

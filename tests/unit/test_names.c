@@ -42,11 +42,13 @@ static void test_proposal_format(void)
     g_assert_cmpstr(ike_format_phase1(&t, buf, sizeof buf), ==, "AES-CBC-256/SHA2-256/MODP-2048/PSK");
     ike_transform_t u = { .encryption = 5, .hash = 2, .group = 2, .auth_method = 3 };
     ike_transform_t list[2] = { t, u };
-    g_assert_cmpstr(ike_format_phase1_list(list, 2, 3, buf, sizeof buf), ==,
+    g_assert_cmpstr(ike_format_list(list, 2, 3, false, buf, sizeof buf), ==,
                     "AES-CBC-256/SHA2-256/MODP-2048/PSK, 3DES-CBC/SHA1/MODP-1024/RSA-SIG +1 more");
     ike_transform_t odd = { .encryption = 99, .hash = 2 };
     g_assert_cmpstr(ike_format_phase1(&odd, buf, sizeof buf), ==, "ENC99/SHA1");
     g_assert_cmpstr(ike_format_phase1(&t, buf, 8), ==, "AES-CBC");
+    ike_transform_t esp = { .encryption = 12, .key_length = 128, .hash = 5, .encap_mode = 61443, .group = 14 };
+    g_assert_cmpstr(ike_format_phase2(&esp, buf, sizeof buf), ==, "ESP AES-CBC-128/HMAC-SHA2-256/udp-tunnel/PFS MODP-2048");
 }
 
 int main(int argc, char **argv)
