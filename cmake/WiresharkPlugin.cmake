@@ -12,6 +12,8 @@ add_library(ikediag MODULE
   plugin/extract.c
   plugin/render.c
   plugin/views.c
+  plugin/stats.c
+  plugin/flow.c
 )
 set_target_properties(ikediag PROPERTIES PREFIX "" DEFINE_SYMBOL "" C_VISIBILITY_PRESET hidden)
 target_compile_definitions(ikediag PRIVATE VERSION="${PROJECT_VERSION}" HAVE_SSIZE_T)

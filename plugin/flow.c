@@ -1,0 +1,206 @@
+/* flow.c: the ladder diagram (-z flow,ikediag,network; Statistics > Flow Graph).
+ *
+ * One arrow per ISAKMP message, labelled MM#n/AM#n/QM#n/INFO with resends marked; the
+ * comment names the SA and, on the frame that shows it, each exchange's verdict.
+ *
+ * During a single pass a verdict can move to a later frame or change when silence
+ * passes the threshold, so the items of the current run are kept by frame and their
+ * comments rewritten (tracker callback).  (Taps run after a frame is marked visited,
+ * so PINFO_FD_VISITED cannot tell the first pass from a later one.)
+ */
+#include "views.h"
+
+#include <epan/tap.h>
+
+#include "core/names.h"
+#include "ikediag.h"
+
+/* epan/sequence_analysis.h is not installed: declare what is used (exported by
+ * libwireshark).  The item layout is 4.0's; 4.2 renamed info_type (same size) and 4.4
+ * made the flags bool.  Check the layout before allowing a newer version. */
+#if WIRESHARK_VERSION_MAJOR != 4 || WIRESHARK_VERSION_MINOR > 4
+#error "check seq_analysis_item_t against this Wireshark's epan/sequence_analysis.h"
+#endif
+#if WIRESHARK_VERSION_MINOR >= 4
+typedef bool seq_flag_t;
+#else
+typedef gboolean seq_flag_t;
+#endif
+
+typedef struct _seq_analysis_item {
+    guint32 frame_number;
+    address src_addr;
+    guint16 port_src;
+    address dst_addr;
+    guint16 port_dst;
+    gchar *frame_label; /* g_free'd by the flow graph */
+    gchar *time_str;
+    gchar *comment; /* g_free'd by the flow graph */
+    guint16 conv_num;
+    unsigned fg_color;
+    unsigned bg_color;
+    seq_flag_t has_color_filter;
+    seq_flag_t display;
+    guint src_node;
+    guint dst_node;
+    guint16 line_style;
+    guint32 info_type;
+    gpointer info_ptr;
+} seq_analysis_item_t;
+
+/* Only the leading members, which have kept their place since 3.x. */
+typedef struct _seq_analysis_info {
+    const char *name;
+    seq_flag_t any_addr;
+    int nconv;
+    GQueue *items;
+} seq_analysis_info_t;
+
+WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
+                                         const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
+WS_DLL_PUBLIC seq_analysis_item_t *sequence_analysis_create_sai_with_addresses(packet_info *pinfo,
+                                                                               seq_analysis_info_t *sainfo);
+
+/* The items of the current single-pass run, to rewrite comments as verdicts change. */
+typedef struct flow_item {
+    seq_analysis_item_t *sai;
+    const ike_result_t *res;
+} flow_item_t;
+
+static struct {
+    const seq_analysis_info_t *sainfo; /* the run the items belong to */
+    guint n_items; /* items we added to it */
+    guint32 last_frame;
+    GHashTable *items; /* frame number -> flow_item_t */
+    GHashTable *verdict_frame; /* exchange -> frame whose comment carries its verdict */
+    view_tracker_t *tracker;
+} run;
+
+/* "SA 1 MM stalled at MM#5: psk-mismatch (pre-shared key mismatch)". */
+static void append_verdict(GString *s, const ike_exchange_t *ex, const ike_diag_context_t *ctx, uint32_t frame)
+{
+    exchange_view_t v;
+    views_describe_exchange(ex, ctx, &v);
+    if (!v.outcome || v.verdict.frame != frame)
+        return;
+    g_string_append_printf(s, "; %s %s", v.name, v.outcome);
+    if (v.stall[0])
+        g_string_append_printf(s, " at %s", v.stall);
+    if (v.verdict.rule)
+        g_string_append_printf(s, ": %s (%s)", v.cause, v.verdict.rule->summary);
+    else if (v.verdict.outcome == IKE_OUTCOME_CUT)
+        g_string_append(s, " (capture ends)");
+    else if (v.verdict.outcome == IKE_OUTCOME_ORPHAN)
+        g_string_append(s, " (request not in capture)");
+}
+
+static gchar *comment_of(const ike_result_t *res, const ike_diag_context_t *ctx)
+{
+    if (!res->exchange)
+        return g_strdup("not analysed");
+    GString *s = g_string_new(NULL);
+    g_string_printf(s, "SA %u", res->exchange->sa->number);
+    const char *notify = res->notify ? ike_notify_name(res->notify) : NULL;
+    if (notify)
+        g_string_append_printf(s, " %s", notify);
+    if (ike_kind_final_step((ike_kind_t)res->exchange->kind))
+        append_verdict(s, res->exchange, ctx, res->frame);
+    if (res->answers && res->answers != res->exchange)
+        append_verdict(s, res->answers, ctx, res->frame);
+    return g_string_free(s, FALSE);
+}
+
+static void rewrite_comment(uint32_t frame, const ike_diag_context_t *ctx)
+{
+    flow_item_t *item = g_hash_table_lookup(run.items, GUINT_TO_POINTER(frame));
+    if (!item)
+        return;
+    g_free(item->sai->comment);
+    item->sai->comment = comment_of(item->res, ctx);
+}
+
+/* Tracker callback: move each exchange's verdict to its current frame. */
+static void refresh_sa_comments(void *owner _U_, const ike_sa_t *sa, const ike_diag_context_t *ctx)
+{
+    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (!ike_kind_final_step((ike_kind_t)ex->kind))
+            continue;
+        ike_verdict_t v;
+        ike_diagnose(ex, ctx, &v);
+        uint32_t old = GPOINTER_TO_UINT(g_hash_table_lookup(run.verdict_frame, ex));
+        g_hash_table_insert(run.verdict_frame, (gpointer)ex, GUINT_TO_POINTER(v.frame));
+        rewrite_comment(v.frame, ctx);
+        if (old && old != v.frame)
+            rewrite_comment(old, ctx);
+    }
+}
+
+static void forget_run(void)
+{
+    if (run.items)
+        g_hash_table_destroy(run.items);
+    if (run.verdict_frame)
+        g_hash_table_destroy(run.verdict_frame);
+    tracker_free(run.tracker);
+    memset(&run, 0, sizeof run);
+}
+
+/* Items are owned by the flow graph, which frees them on a reset we do not see (a
+ * GUI retap).  A retap starts again from the first frame with fewer items: forget the
+ * old run's pointers before touching anything. */
+static void follow_run(const seq_analysis_info_t *sainfo, guint32 frame)
+{
+    if (run.sainfo == sainfo && frame > run.last_frame && g_queue_get_length(sainfo->items) >= run.n_items) {
+        run.last_frame = frame;
+        return;
+    }
+    forget_run();
+    run.sainfo = sainfo;
+    run.last_frame = frame;
+    run.items = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    run.verdict_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    run.tracker = tracker_new(refresh_sa_comments, NULL);
+}
+
+static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_result_t *res)
+{
+    char label[32];
+    seq_analysis_item_t *sai = sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
+    if (!sai)
+        return NULL;
+    sai->frame_number = pinfo->num;
+    sai->port_src = (guint16)pinfo->srcport;
+    sai->port_dst = (guint16)pinfo->destport;
+    sai->frame_label = g_strdup(views_message_label(res, label, sizeof label));
+    sai->conv_num = (guint16)(res->exchange ? res->exchange->sa->number : 0);
+    sai->line_style = 1;
+    sai->display = TRUE;
+    g_queue_push_tail(sainfo->items, sai);
+    return sai;
+}
+
+static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                                     tap_flags_t flags _U_)
+{
+    seq_analysis_info_t *sainfo = tapdata;
+    const ike_result_t *res = data;
+    ike_diag_context_t ctx;
+    ikediag_diag_context(&ctx);
+    follow_run(sainfo, pinfo->num);
+    seq_analysis_item_t *sai = res ? add_item(pinfo, sainfo, res) : NULL;
+    if (sai) {
+        sai->comment = comment_of(res, &ctx);
+        flow_item_t *item = g_new(flow_item_t, 1);
+        *item = (flow_item_t){ sai, res };
+        g_hash_table_insert(run.items, GUINT_TO_POINTER(pinfo->num), item);
+        run.n_items++;
+    }
+    tracker_event(run.tracker, res);
+    return sai ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+}
+
+void flow_register(int proto)
+{
+    register_seq_analysis("ikediag", "IKEv1 (ikediag)", proto, "ikediag", TL_REQUIRES_NOTHING, flow_packet);
+    register_cleanup_routine(forget_run);
+}
