@@ -1,0 +1,1 @@
+DESC="Main Mode + Quick Mode + ESP, nothing misconfigured"

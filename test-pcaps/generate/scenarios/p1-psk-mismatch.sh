@@ -1,0 +1,3 @@
+DESC="Main Mode: pre-shared keys differ"
+MISCONFIG="pre-shared key differs"
+R_PSK="not-the-same-psk-9876543210"

@@ -1,0 +1,3 @@
+DESC="No IKE daemon on the responder: MM#1 is never answered (the responder's kernel sends ICMP port unreachable)"
+MISCONFIG="responder daemon not running"
+R_RUN=no
