@@ -114,6 +114,7 @@ setup_net() {
         nx $NS_N ip addr add 198.51.100.254/24 dev nleft
         nx $NS_N ip addr add 203.0.113.254/24 dev nright
         nx $NS_R ip addr add 203.0.113.2/24 dev vright
+        nx $NS_L ip link set vleft up
         nx $NS_L ip route add 203.0.113.0/24 via 198.51.100.254
         nx $NS_N sysctl -qw net.ipv4.ip_forward=1
         nx $NS_N nft -f - <<'NFT'
@@ -306,7 +307,7 @@ scenario_flow() {
     initiate L net 20
     wait "$INIT_PID"
     if [ "$PING" = yes ] && child_up L net; then sleep 0.5; ping_tunnel; fi
-    wait_quiet $TAIL 40
+    if [ -n "${FINAL_WAIT:-}" ]; then sleep "$FINAL_WAIT"; else wait_quiet $TAIL 40; fi
 }
 
 # ---------------------------------------------------------------- outputs

@@ -1,0 +1,3 @@
+DESC="Main Mode: responder accepts only SHA-1, initiator offers SHA-256"
+MISCONFIG="phase-1 hash (left sha256, right sha1)"
+R_IKE_PROP=aes128-sha1-modp2048
