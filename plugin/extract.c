@@ -284,6 +284,7 @@ gboolean extract_message(packet_info *pinfo, proto_tree *tree, ike_msg_t *msg)
         msg->length = uint_of(fi);
     msg->malformed = finfos(tree, F_MALFORMED) != NULL;
     msg->nat_t = proto_is_frame_protocol(pinfo->layers, "udpencap");
+    msg->in_icmp_error = proto_is_frame_protocol(pinfo->layers, "icmp") || proto_is_frame_protocol(pinfo->layers, "icmpv6");
 
     read_payloads(tree, hdr, msg);
     /* A wrong key or a resend (its IV is stale) decrypts to garbage: trust nothing

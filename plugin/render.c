@@ -59,7 +59,7 @@ void render_register_fields(int proto)
         { &ei_malformed, { "ikediag.malformed", PI_MALFORMED, PI_NOTE, "Malformed ISAKMP message", EXPFILL } },
         { &ei_unexpected, { "ikediag.unexpected", PI_SEQUENCE, PI_NOTE, "Message does not fit its exchange", EXPFILL } },
         { &ei_error_notify, { "ikediag.error_notify", PI_RESPONSE_CODE, PI_WARN, "Error notify", EXPFILL } },
-        { &ei_stall, { "ikediag.stall", PI_SEQUENCE, PI_WARN, "Exchange stalled", EXPFILL } },
+        { &ei_stall, { "ikediag.stalled", PI_SEQUENCE, PI_WARN, "Exchange stalled", EXPFILL } },
         { &ei_cut, { "ikediag.cut", PI_SEQUENCE, PI_NOTE, "Capture ends before the exchange finished", EXPFILL } },
         { &ei_cap, { "ikediag.sa_limit", PI_PROTOCOL, PI_WARN, "SA limit reached", EXPFILL } },
     };
@@ -109,6 +109,8 @@ static void render_not_analysed(packet_info *pinfo, proto_item *ti, const ike_re
         col_append_fstr(pinfo->cinfo, COL_INFO, " [exchange %u: not analysed]", res->exchange_type);
         expert_add_info_format(pinfo, ti, &ei_not_analysed, "Exchange type %u (%s) is not numbered by ikediag",
                                res->exchange_type, name ? name : "unknown");
+    } else if (res->notes & IKE_NOTE_ICMP_ERROR) {
+        col_append_str(pinfo->cinfo, COL_INFO, " [ICMP error quoting an IKE message]");
     } else if (res->notes & IKE_NOTE_CAP_REACHED) {
         expert_add_info_format(pinfo, ti, &ei_cap, "IKE SA limit reached: this and later new SAs are not tracked "
                                "(preference ikediag.max_sas)");

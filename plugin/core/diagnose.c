@@ -53,6 +53,8 @@ static ike_evidence_t classify(const ike_exchange_t *ex, const ike_diag_context_
         return IKE_EV_ENC_INFO;
     if (a->peer_resend_frame)
         return IKE_EV_PEER_RESEND;
+    if (a->icmp_frame)
+        return IKE_EV_ICMP_UNREACHABLE;
     bool silent_long = ctx->capture_end - ex->last_time >= ctx->silence_threshold;
     if (ex->floated && (last->resent || silent_long))
         return IKE_EV_FLOAT_SILENCE;
@@ -84,6 +86,7 @@ static void collect_evidence(const ike_exchange_t *ex, ike_verdict_t *v)
     add_evidence(v, a->enc_info_frame);
     add_evidence(v, a->peer_resend_frame);
     add_evidence(v, a->giveup_frame);
+    add_evidence(v, a->icmp_frame);
     add_evidence(v, ex->sa->superseded_in);
 }
 
@@ -91,7 +94,8 @@ static uint32_t verdict_frame(const ike_exchange_t *ex)
 {
     const ike_answer_t *a = &ex->answer;
     uint32_t frame = ex->last_frame;
-    const uint32_t answers[] = { a->clear_notify_frame, a->enc_info_frame, a->peer_resend_frame, a->giveup_frame };
+    const uint32_t answers[] = { a->clear_notify_frame, a->enc_info_frame, a->peer_resend_frame, a->giveup_frame,
+                                 a->icmp_frame };
     for (unsigned i = 0; i < sizeof answers / sizeof answers[0]; i++)
         if (answers[i] > frame)
             frame = answers[i];
@@ -172,6 +176,10 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
         break;
     case IKE_EV_PEER_RESEND:
         snprintf(buf, size, "%s; the %s resent %s instead of answering", sent, who, prev);
+        break;
+    case IKE_EV_ICMP_UNREACHABLE:
+        snprintf(buf, size, "%s; the %s's host answered ICMP unreachable: nothing listens on its IKE port", sent,
+                 who);
         break;
     case IKE_EV_FLOAT_SILENCE:
         snprintf(buf, size, "%s on UDP 4500 after the NAT-T float; nothing came back", sent);

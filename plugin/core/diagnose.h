@@ -26,6 +26,7 @@ typedef enum ike_evidence {
     IKE_EV_CLEAR_NOTIFY, /* an error notify in clear, from that side */
     IKE_EV_ENC_INFO, /* an encrypted Informational from that side, unreadable */
     IKE_EV_PEER_RESEND, /* that side resent its previous message instead */
+    IKE_EV_ICMP_UNREACHABLE, /* its host answered with an ICMP error: nothing listens */
     IKE_EV_FLOAT_SILENCE, /* after the float to UDP 4500 nothing came back at all */
     IKE_EV_RESENT, /* the last message was resent and never answered */
     IKE_EV_GIVEUP, /* the last sender sent an Informational (Delete) and stopped */

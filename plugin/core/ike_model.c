@@ -403,6 +403,16 @@ static void record_step(ike_exchange_t *ex, ike_result_t *res)
     link_request(ex, res);
 }
 
+/* An ICMP error quoting a message of a pending exchange: the peer's host answered, but
+ * nothing listens on its IKE port.  It numbers nothing and creates no SA. */
+static void note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
+{
+    res->notes |= IKE_NOTE_ICMP_ERROR;
+    ike_exchange_t *target = sa ? pending_exchange(sa) : NULL;
+    if (target && !target->answer.icmp_frame && target->highest_step)
+        target->answer.icmp_frame = msg->frame;
+}
+
 /* A reflection flood sends thousands of orphan responses: one note per source. */
 static void note_orphan_source(ike_model_t *model, const ike_msg_t *msg, ike_result_t *res)
 {
@@ -516,6 +526,10 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
         return res;
 
     ike_sa_t *sa = find_sa(model, msg);
+    if (msg->in_icmp_error) {
+        note_icmp_error(sa, msg, res);
+        return res;
+    }
     if (!sa) {
         if (model->config.max_sas && model->sa_count >= model->config.max_sas) {
             res->notes |= model->cap_reached ? IKE_NOTE_NOT_TRACKED : IKE_NOTE_CAP_REACHED;

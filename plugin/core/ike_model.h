@@ -37,6 +37,7 @@ enum ike_note {
     IKE_NOTE_NOT_TRACKED = 1u << 6, /* the SA cap was reached */
     IKE_NOTE_CAP_REACHED = 1u << 7, /* the first frame refused by the cap */
     IKE_NOTE_FIRST_ORPHAN_OF_SOURCE = 1u << 8, /* report REQUEST_MISSING once per source */
+    IKE_NOTE_ICMP_ERROR = 1u << 9, /* an ICMP error quoting a message: evidence, not a message */
 };
 
 /* Cisco IOS state names after a message, for readers who learned IKE from debugs. */
@@ -83,6 +84,7 @@ typedef struct ike_answer {
     uint32_t enc_info_frame; /* an encrypted Informational, readable or not */
     uint32_t peer_resend_frame; /* it resent its previous message */
     uint32_t giveup_frame; /* an Informational from the side that sent the last message */
+    uint32_t icmp_frame; /* an ICMP error quoting the last message (nothing listens there) */
     uint16_t notify; /* first error notify code read in those replies, 0 if none */
     bool notify_decrypted; /* that code was read with keys */
     bool delete_seen;

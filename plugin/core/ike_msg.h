@@ -107,6 +107,7 @@ typedef struct ike_msg {
     bool decrypted; /* the dissector read payloads inside the encrypted body */
     bool malformed; /* the dissector flagged the message as malformed */
     bool nat_t; /* carried on UDP behind a non-ESP marker (RFC 3948) */
+    bool in_icmp_error; /* quoted inside an ICMP error (port unreachable...), not sent */
     uint8_t n_notify;
     uint16_t notify[IKE_MSG_MAX_NOTIFY];
     uint8_t n_transforms; /* how many are in transforms[] */
