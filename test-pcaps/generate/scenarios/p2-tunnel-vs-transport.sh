@@ -1,0 +1,3 @@
+DESC="Quick Mode: initiator asks for tunnel mode, responder allows only transport mode"
+MISCONFIG="phase-2 mode (left tunnel, right transport)"
+R_MODE=transport
