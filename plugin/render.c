@@ -158,7 +158,7 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
 }
 
 static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_exchange_t *ex,
-                           const ike_verdict_t *v)
+                           const ike_verdict_t *v, const ike_result_t *res)
 {
     char name[16], stall[16], evidence[256], text[1536];
     const char *outcome = ike_outcome_name((ike_outcome_t)v->outcome);
@@ -191,6 +191,11 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
         add_generated_string(tree, hf_cause_cisco, rule->cisco_log);
     for (unsigned i = 0; i < v->n_evidence; i++)
         add_generated_uint(tree, hf_evidence, v->evidence_frames[i]);
+    if (ex != res->exchange && ex->offered && WANTED(tree, hf_offered)) {
+        /* the verdict sits on a reply: show what the refused request offered */
+        ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, ex->kind == IKE_KIND_QUICK, text, sizeof text);
+        add_generated_string(tree, hf_offered, text);
+    }
     expert_add_info_format(pinfo, ti, &ei_stall, "Stalled at %s: %s (%s)", stall, rule->summary, evidence);
 }
 
@@ -258,5 +263,5 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
     const ike_exchange_t *judged[2];
     unsigned n = render_verdicts(res, opt, verdicts, judged);
     for (unsigned i = 0; i < n; i++)
-        render_verdict(pinfo, st, ti, judged[i], &verdicts[i]);
+        render_verdict(pinfo, st, ti, judged[i], &verdicts[i], res);
 }

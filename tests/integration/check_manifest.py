@@ -8,6 +8,7 @@ cause is the manifest's keys cause where it gives one; single pass must not cras
 must show no cause other than the expected one.
 """
 import argparse
+import concurrent.futures
 import os
 import sys
 
@@ -106,16 +107,17 @@ def main():
     ts = Tshark(args.plugin_dir)
     passed = failed = 0
     try:
-        for cap in caps:
-            errors = check_capture(ts, args.pcaps, cap)
-            if errors:
-                failed += 1
-                print("FAIL %s" % cap.name)
-                for e in errors:
-                    print("    " + e)
-            else:
-                passed += 1
-                print("ok   %s (%d frames, %d exchanges)" % (cap.name, len(cap.frames), len(cap.exchanges)))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            results = pool.map(lambda cap: (cap, check_capture(ts, args.pcaps, cap)), caps)
+            for cap, errors in results:
+                if errors:
+                    failed += 1
+                    print("FAIL %s" % cap.name)
+                    for e in errors:
+                        print("    " + e)
+                else:
+                    passed += 1
+                    print("ok   %s (%d frames, %d exchanges)" % (cap.name, len(cap.frames), len(cap.exchanges)))
     finally:
         ts.close()
     print("integration: %d passed, %d failed" % (passed, failed))
