@@ -30,3 +30,7 @@ install(TARGETS ikediag LIBRARY DESTINATION "${Wireshark_PLUGIN_INSTALL_DIR}/epa
 add_test(NAME integration
   COMMAND python3 "${CMAKE_SOURCE_DIR}/tests/integration/check_manifest.py"
           --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
+
+# ikediag-scan: the batch scanner over the plugin's -z ikediag,json.
+install(PROGRAMS tools/ikediag-scan DESTINATION bin)
+add_test(NAME views COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_views.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)

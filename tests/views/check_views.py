@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Check the three views against test-pcaps/MANIFEST: the -z ikediag,sa table, the
+flow graph (-z flow,ikediag,network) and ikediag-scan's JSON and CSV output.
+
+Every exchange's verdict (outcome, stall point, cause) must match the manifest in
+each view; the SA rows must show the SA-level outcome derived from the manifest by
+the rule in plugin/views.c.  Both single pass (what users run) and two-pass (-2).
+The scanner must also name a non-capture and a truncated file, go on with the
+batch, and exit non-zero; with GNU parallel and without it the result is the same.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import manifest  # noqa: E402
+from wsrun import Tshark  # noqa: E402
+
+SCANNER = os.path.join(ROOT, "tools", "ikediag-scan")
+SEVERITY = {"stalled": 3, "cut": 2, "orphan": 1}
+VERDICT = re.compile(r"\b(MM|AM|QM\d+) (complete|stalled|cut|orphan)(?: at ([A-Z]+#\d))?(?:: ([\w-]+) \()?")
+
+
+def triple(outcome, stall, cause):
+    return (outcome, stall or "-", cause or "-")
+
+
+def expected_exchanges(cap, with_keys=False):
+    """(sa, exchange name) -> (outcome, stall, cause)."""
+    return {(e.sa, e.name): triple(e.outcome, e.stall, e.cause_with_keys if with_keys and e.cause_with_keys
+                                   else e.cause) for e in cap.exchanges}
+
+
+def expected_sas(cap, with_keys=False):
+    """sa -> its SA-level (outcome, stall, cause): the rule of views_describe_sa()."""
+    per_sa = {}
+    for (sa, name), verdict in expected_exchanges(cap, with_keys).items():
+        per_sa.setdefault(sa, []).append((name, verdict))
+    result = {}
+    for sa, exchanges in per_sa.items():
+        phase1 = [v for n, v in exchanges if n in ("MM", "AM")]
+        quick = [v for n, v in sorted(exchanges, key=lambda x: x[0]) if n.startswith("QM")]
+        worst = None
+        for v in quick:
+            if v[0] != "complete" and SEVERITY.get(v[0], 0) > SEVERITY.get(worst[0] if worst else "", 0):
+                worst = v
+        if phase1 and phase1[0][0] != "complete":
+            result[sa] = phase1[0]
+        elif worst and worst[0] == "stalled":
+            result[sa] = worst
+        elif any(v[0] == "complete" for v in quick):
+            result[sa] = triple("complete", None, None)
+        else:
+            result[sa] = worst or triple("phase1" if phase1 else "orphan", None, None)
+    return result
+
+
+def compare(tag, want, got, errors):
+    for key in sorted(set(want) | set(got), key=str):
+        if want.get(key) != got.get(key):
+            errors.append("%s %s: expected %s, got %s" % (tag, key, want.get(key), got.get(key)))
+
+
+# ---- the -z table -----------------------------------------------------------------
+
+def read_table(text):
+    """SA rows: sa -> verdict; Quick Mode rows: (sa, QMn) -> verdict."""
+    sas, exchanges = {}, {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split(" |")]
+        if len(cells) != 16 or not cells[0].isdigit():  # 15 cells, each followed by " |"
+            continue
+        sa, name, verdict = int(cells[0]), cells[1], triple(cells[9], cells[10], cells[11])
+        if name.startswith("SA"):
+            sas[sa] = verdict
+        else:
+            exchanges[(sa, name)] = verdict
+    return sas, exchanges
+
+
+def check_table(out, cap, extra, errors):
+    sas, quick = read_table(out)
+    tag = "table%s" % (" -2" if extra else "")
+    compare(tag + " SA", expected_sas(cap), sas, errors)
+    want_quick = {k: v for k, v in expected_exchanges(cap).items() if k[1].startswith("QM")}
+    compare(tag, want_quick, quick, errors)
+
+
+# ---- the flow graph ---------------------------------------------------------------
+
+def read_flow(text):
+    """(sa, exchange) -> verdict, from the comments; and how often each was shown."""
+    verdicts, shown = {}, {}
+    for line in text.splitlines():
+        comment = line.rsplit("|", 1)[-1]
+        m = re.match(r"SA (\d+)", comment)
+        if not m:
+            continue
+        for name, outcome, stall, cause in VERDICT.findall(comment):
+            key = (int(m.group(1)), name)
+            verdicts[key] = triple(outcome, stall, cause)
+            shown[key] = shown.get(key, 0) + 1
+    return verdicts, shown
+
+
+def check_flow(out, cap, extra, errors):
+    verdicts, shown = read_flow(out)
+    tag = "flow%s" % (" -2" if extra else "")
+    compare(tag, expected_exchanges(cap), verdicts, errors)
+    for key, n in shown.items():
+        if n != 1:
+            errors.append("%s %s: verdict shown on %d frames, expected one" % (tag, key, n))
+
+
+# ---- the scanner ------------------------------------------------------------------
+
+def run_scanner(plugin_dir, args):
+    cmd = [sys.executable, SCANNER, "--plugin-dir", plugin_dir, "-q"] + args
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def scanner_results(stdout, errors, tag):
+    """file name -> {sa: object}."""
+    files = {}
+    for line in stdout.splitlines():
+        try:
+            sa = json.loads(line)
+        except ValueError:
+            errors.append("%s: not JSON: %r" % (tag, line[:100]))
+            continue
+        files.setdefault(os.path.basename(sa["file"]), {})[sa["sa"]] = sa
+    return files
+
+
+def check_scanned(caps, files, with_keys, tag, errors):
+    for cap in caps:
+        got = files.get(cap.name, {})
+        compare("%s %s SA" % (tag, cap.name), expected_sas(cap, with_keys),
+                {n: triple(s["outcome"], s["stall"], s["cause"]) for n, s in got.items()}, errors)
+        exchanges = {(n, e["exchange"]): triple(e["outcome"], e["stall"], e["cause"])
+                     for n, s in got.items() for e in s["exchanges"]}
+        compare("%s %s" % (tag, cap.name), expected_exchanges(cap, with_keys), exchanges, errors)
+
+
+def combined_keys(pcaps, caps, folder):
+    path = os.path.join(folder, "all.keys")
+    with open(path, "w") as out:
+        for cap in caps:
+            if cap.keys:
+                with open(os.path.join(pcaps, cap.keys)) as f:
+                    out.write(f.read().rstrip("\n") + "\n")
+    return path
+
+
+def check_scanner(plugin_dir, pcaps, caps, errors):
+    plain = run_scanner(plugin_dir, ["--no-parallel", pcaps])
+    if plain.returncode != 0:
+        errors.append("scanner on test-pcaps: status %d: %s" % (plain.returncode, plain.stderr.strip()))
+    files = scanner_results(plain.stdout, errors, "scanner")
+    check_scanned(caps, files, False, "scanner", errors)
+    if shutil.which("parallel"):
+        names = [os.path.join(pcaps, cap.name) for cap in caps]
+        par = run_scanner(plugin_dir, ["-j", "2"] + names)
+        if scanner_results(par.stdout, errors, "scanner+parallel") != {c.name: files.get(c.name) for c in caps}:
+            errors.append("scanner with GNU parallel differs from the plain run")
+    with tempfile.TemporaryDirectory() as tmp:
+        keyed = run_scanner(plugin_dir, ["--no-parallel", "-k", combined_keys(pcaps, caps, tmp), pcaps])
+        check_scanned(caps, scanner_results(keyed.stdout, errors, "scanner -k"), True, "scanner -k", errors)
+        check_csv(plugin_dir, pcaps, caps, errors)
+        check_bad_files(plugin_dir, pcaps, caps, tmp, errors)
+
+
+def check_csv(plugin_dir, pcaps, caps, errors):
+    names = [os.path.join(pcaps, cap.name) for cap in caps]
+    proc = run_scanner(plugin_dir, ["-f", "csv", "--outcome", "stalled"] + names)
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    want = sum(1 for cap in caps for v in expected_sas(cap).values() if v[0] == "stalled")
+    if len(rows) != want or any(r["outcome"] != "stalled" for r in rows):
+        errors.append("scanner CSV --outcome stalled: %d rows, expected %d stalled" % (len(rows), want))
+
+
+def check_bad_files(plugin_dir, pcaps, caps, tmp, errors):
+    """A non-capture and a truncated capture are named, the batch goes on, status 1."""
+    bad = os.path.join(tmp, "bad")
+    os.makedirs(bad)
+    good = next(c for c in caps if len(c.frames) > 4)
+    with open(os.path.join(bad, "notes.pcap"), "w") as f:
+        f.write("not a capture\n")
+    with open(os.path.join(pcaps, good.name), "rb") as f:
+        data = f.read()
+    with open(os.path.join(bad, "cut.pcap"), "wb") as f:
+        f.write(data[:len(data) * 2 // 3])
+    proc = run_scanner(plugin_dir, ["--no-parallel", bad, os.path.join(pcaps, good.name)])
+    if proc.returncode != 1:
+        errors.append("scanner with bad files: status %d, expected 1" % proc.returncode)
+    for name, words in (("notes.pcap", "isn't a capture file"), ("cut.pcap", "cut short")):
+        if not re.search(re.escape(name) + ".*" + words, proc.stderr):
+            errors.append("scanner: no clear message for %s in %r" % (name, proc.stderr))
+    if good.name not in scanner_results(proc.stdout, errors, "scanner bad files"):
+        errors.append("scanner: the batch stopped at a bad file (%s missing)" % good.name)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--plugin-dir", required=True)
+    ap.add_argument("--pcaps", required=True)
+    args = ap.parse_args()
+    caps = [c for c in manifest.parse(os.path.join(args.pcaps, "MANIFEST")) if not c.unavailable]
+    ts = Tshark(args.plugin_dir)
+    failed = 0
+    try:
+        for cap in caps:
+            errors = []
+            pcap = ts.stage_file(os.path.join(args.pcaps, cap.name))
+            for extra in ([], ["-2"]):
+                out = ts.run(extra + ["-q", "-n", "-r", pcap, "-z", "ikediag,sa", "-z", "flow,ikediag,network"]).stdout
+                check_table(out, cap, extra, errors)
+                check_flow(out, cap, extra, errors)
+            failed += bool(errors)
+            print(("FAIL %s" % cap.name) if errors else ("ok   %s (table, flow)" % cap.name))
+            for e in errors:
+                print("    " + e)
+    finally:
+        ts.close()
+    errors = []
+    check_scanner(args.plugin_dir, args.pcaps, caps, errors)
+    print("FAIL scanner" if errors else "ok   scanner (JSON, keys, CSV, GNU parallel, bad files)")
+    for e in errors:
+        print("    " + e)
+    failed += bool(errors)
+    print("views: %d captures, %d failed checks" % (len(caps), failed))
+    return 1 if failed or not caps else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
