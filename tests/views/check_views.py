@@ -209,6 +209,24 @@ def check_bad_files(plugin_dir, pcaps, caps, tmp, errors):
         errors.append("scanner: the batch stopped at a bad file (%s missing)" % good.name)
 
 
+def check_silence(ts, errors):
+    """Silence seen only through non-ISAKMP frames must give single pass the final verdicts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "silence.pcap")
+        subprocess.run([sys.executable, os.path.join(HERE, "silence_capture.py"), path], check=True)
+        pcap = ts.stage_file(path)
+    runs = {}
+    for extra in ([], ["-2"]):
+        out = ts.run(extra + ["-q", "-n", "-r", pcap, "-z", "ikediag,sa", "-z", "flow,ikediag,network"]).stdout
+        runs[bool(extra)] = (read_table(out), read_flow(out)[0])
+    (sas, quick), flow = runs[True]
+    if sas.get(2, ("",))[0] != "stalled" or quick.get((1, "QM2"), ("",))[0] != "stalled":
+        errors.append("silence capture, two-pass: expected SA 2 and QM2 stalled, got %s %s" % (sas, quick))
+    if runs[False] != runs[True]:
+        errors.append("silence capture: single pass %s differs from two-pass %s (does the post-dissector queue "
+                      "a tap event for frames without ISAKMP?)" % (runs[False], runs[True]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--plugin-dir", required=True)
@@ -231,6 +249,16 @@ def main():
                 print("    " + e)
     finally:
         ts.close()
+    errors = []
+    ts = Tshark(args.plugin_dir)
+    try:
+        check_silence(ts, errors)
+    finally:
+        ts.close()
+    print("FAIL silence" if errors else "ok   silence (single pass = two-pass)")
+    for e in errors:
+        print("    " + e)
+    failed += bool(errors)
     errors = []
     check_scanner(args.plugin_dir, args.pcaps, caps, errors)
     print("FAIL scanner" if errors else "ok   scanner (JSON, keys, CSV, GNU parallel, bad files)")
