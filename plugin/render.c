@@ -209,10 +209,10 @@ unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, i
         if (!ex || !ike_kind_final_step((ike_kind_t)ex->kind) || (i == 1 && ex == candidates[0]))
             continue;
         ike_diagnose(ex, &opt->diag, &out[n]);
-        if (out[n].frame != res->frame)
-            continue;
-        /* Before the capture is whole, only verdicts the evidence already proves. */
-        if (!opt->final && out[n].outcome != IKE_OUTCOME_STALLED)
+        /* Once the capture is whole, on the exchange's last frame; before, only a verdict
+         * the evidence proves, once, on its first evidence frame. */
+        if (opt->final ? out[n].frame != res->frame
+                       : out[n].outcome != IKE_OUTCOME_STALLED || ex->answer.first_frame != res->frame)
             continue;
         exchanges[n++] = ex;
     }

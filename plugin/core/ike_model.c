@@ -324,6 +324,8 @@ static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg, 
         : sa_role_of(sa, &msg->src) == IKE_ROLE_INITIATOR;
     ike_answer_t *answer = &target->answer;
     bool encrypted = (msg->flags & IKE_FLAG_ENCRYPTED) != 0;
+    if (!answer->first_frame)
+        answer->first_frame = msg->frame;
 
     if ((next_speaker(target) == IKE_ROLE_INITIATOR) != sender_is_initiator) {
         if (!answer->giveup_frame)
@@ -409,8 +411,11 @@ static void note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *re
 {
     res->notes |= IKE_NOTE_ICMP_ERROR;
     ike_exchange_t *target = sa ? pending_exchange(sa) : NULL;
-    if (target && !target->answer.icmp_frame && target->highest_step)
+    if (target && !target->answer.icmp_frame && target->highest_step) {
         target->answer.icmp_frame = msg->frame;
+        if (!target->answer.first_frame)
+            target->answer.first_frame = msg->frame;
+    }
 }
 
 /* A reflection flood sends thousands of orphan responses: one note per source. */
@@ -445,6 +450,9 @@ static bool take_resend(ike_model_t *model, stored_result_t *stored, const ike_m
         /* the peer repeating its previous message while the other side's is pending */
         if (res->step < ex->highest_step && next_speaker(ex) == res->role && !ex->answer.peer_resend_frame)
             ex->answer.peer_resend_frame = msg->frame;
+        bool evidence = res->step == ex->highest_step || ex->answer.peer_resend_frame == msg->frame;
+        if (evidence && !ex->answer.first_frame)
+            ex->answer.first_frame = msg->frame;
     }
     ex->last_frame = msg->frame;
     ex->last_time = msg->time;

@@ -85,6 +85,7 @@ typedef struct ike_answer {
     uint32_t peer_resend_frame; /* it resent its previous message */
     uint32_t giveup_frame; /* an Informational from the side that sent the last message */
     uint32_t icmp_frame; /* an ICMP error quoting the last message (nothing listens there) */
+    uint32_t first_frame; /* the first of any evidence, resends of the last message included */
     uint16_t notify; /* first error notify code read in those replies, 0 if none */
     bool notify_decrypted; /* that code was read with keys */
     bool delete_seen;
