@@ -1,0 +1,2 @@
+DESC="Main Mode + Quick Mode + ESP between IPv6 peers (2001:db8:1::1 and ::2), IPv4 subnets inside"
+TOPO=ipv6
