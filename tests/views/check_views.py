@@ -9,6 +9,7 @@ The scanner must also name a non-capture and a truncated file, go on with the
 batch, and exit non-zero; with GNU parallel and without it the result is the same.
 """
 import argparse
+import concurrent.futures
 import csv
 import io
 import json
@@ -173,8 +174,10 @@ def check_scanner(plugin_dir, pcaps, caps, errors):
         if scanner_results(par.stdout, errors, "scanner+parallel") != {c.name: files.get(c.name) for c in caps}:
             errors.append("scanner with GNU parallel differs from the plain run")
     with tempfile.TemporaryDirectory() as tmp:
-        keyed = run_scanner(plugin_dir, ["--no-parallel", "-k", combined_keys(pcaps, caps, tmp), pcaps])
-        check_scanned(caps, scanner_results(keyed.stdout, errors, "scanner -k"), True, "scanner -k", errors)
+        keyed_caps = [c for c in caps if c.keys]
+        keyed = run_scanner(plugin_dir, ["-k", combined_keys(pcaps, caps, tmp)]
+                            + [os.path.join(pcaps, c.name) for c in keyed_caps])
+        check_scanned(keyed_caps, scanner_results(keyed.stdout, errors, "scanner -k"), True, "scanner -k", errors)
         check_csv(plugin_dir, pcaps, caps, errors)
         check_bad_files(plugin_dir, pcaps, caps, tmp, errors)
 
@@ -209,6 +212,16 @@ def check_bad_files(plugin_dir, pcaps, caps, tmp, errors):
         errors.append("scanner: the batch stopped at a bad file (%s missing)" % good.name)
 
 
+def check_capture(ts, pcaps, cap):
+    errors = []
+    pcap = ts.stage_file(os.path.join(pcaps, cap.name))
+    for extra in ([], ["-2"]):
+        out = ts.run(extra + ["-q", "-n", "-r", pcap, "-z", "ikediag,sa", "-z", "flow,ikediag,network"]).stdout
+        check_table(out, cap, extra, errors)
+        check_flow(out, cap, extra, errors)
+    return errors
+
+
 def check_silence(ts, errors):
     """Silence seen only through non-ISAKMP frames must give single pass the final verdicts."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -227,6 +240,13 @@ def check_silence(ts, errors):
                       "a tap event for frames without ISAKMP?)" % (runs[False], runs[True]))
 
 
+def report(name, errors):
+    print(("FAIL %s" % name) if errors else ("ok   %s" % name))
+    for e in errors:
+        print("    " + e)
+    return bool(errors)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--plugin-dir", required=True)
@@ -236,35 +256,18 @@ def main():
     ts = Tshark(args.plugin_dir)
     failed = 0
     try:
-        for cap in caps:
-            errors = []
-            pcap = ts.stage_file(os.path.join(args.pcaps, cap.name))
-            for extra in ([], ["-2"]):
-                out = ts.run(extra + ["-q", "-n", "-r", pcap, "-z", "ikediag,sa", "-z", "flow,ikediag,network"]).stdout
-                check_table(out, cap, extra, errors)
-                check_flow(out, cap, extra, errors)
-            failed += bool(errors)
-            print(("FAIL %s" % cap.name) if errors else ("ok   %s (table, flow)" % cap.name))
-            for e in errors:
-                print("    " + e)
-    finally:
-        ts.close()
-    errors = []
-    ts = Tshark(args.plugin_dir)
-    try:
+        # tshark starts slowly: check the captures on all cores.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for cap, errors in zip(caps, pool.map(lambda c: check_capture(ts, args.pcaps, c), caps)):
+                failed += report("%s (table, flow)" % cap.name, errors)
+        errors = []
         check_silence(ts, errors)
+        failed += report("silence (single pass = two-pass)", errors)
     finally:
         ts.close()
-    print("FAIL silence" if errors else "ok   silence (single pass = two-pass)")
-    for e in errors:
-        print("    " + e)
-    failed += bool(errors)
     errors = []
     check_scanner(args.plugin_dir, args.pcaps, caps, errors)
-    print("FAIL scanner" if errors else "ok   scanner (JSON, keys, CSV, GNU parallel, bad files)")
-    for e in errors:
-        print("    " + e)
-    failed += bool(errors)
+    failed += report("scanner (JSON, keys, CSV, GNU parallel, bad files)", errors)
     print("views: %d captures, %d failed checks" % (len(caps), failed))
     return 1 if failed or not caps else 0
 
