@@ -118,3 +118,77 @@ ike_result_t *send_info(conv_t *c, enum peer from, uint32_t message_id, bool enc
     }
     return send_msg(c, from, m, 0.01);
 }
+
+/* ---- additions for test_rules.c and test_sequences.c ---------------------------- */
+
+ike_msg_t build_mm(const conv_t *c, unsigned step)
+{
+    return mm_msg(c, step);
+}
+
+ike_msg_t build_am(const conv_t *c, unsigned step)
+{
+    static const uint32_t payloads[] = {
+        0,
+        IKE_PL_BIT(IKE_PL_SA) | IKE_PL_BIT(IKE_PL_KE) | IKE_PL_BIT(IKE_PL_NONCE) | IKE_PL_BIT(IKE_PL_ID),
+        IKE_PL_BIT(IKE_PL_SA) | IKE_PL_BIT(IKE_PL_KE) | IKE_PL_BIT(IKE_PL_NONCE) | IKE_PL_BIT(IKE_PL_ID)
+            | IKE_PL_BIT(IKE_PL_HASH),
+        IKE_PL_BIT(IKE_PL_HASH),
+    };
+    enum peer from = step == 2 ? other(c->initiator) : c->initiator;
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_AGGRESSIVE, 0, 0, payloads[step], 100 + step);
+    m.next_payload = IKE_PL_SA;
+    if (step == 1)
+        m.rcookie = 0;
+    if (step == 3)
+        m.next_payload = IKE_PL_HASH;
+    return m;
+}
+
+ike_msg_t build_qm(const conv_t *c, enum peer from, uint32_t message_id, unsigned content)
+{
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_QUICK, message_id, IKE_FLAG_ENCRYPTED, 0, 200 + content);
+    m.next_payload = IKE_PL_HASH;
+    return m;
+}
+
+ike_msg_t build_info(const conv_t *c, enum peer from, uint32_t message_id, bool encrypted, uint16_t notify)
+{
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_INFORMATIONAL, message_id, encrypted ? IKE_FLAG_ENCRYPTED : 0,
+                           encrypted ? 0 : IKE_PL_BIT(IKE_PL_NOTIFY), 300 + message_id);
+    m.next_payload = encrypted ? IKE_PL_HASH : IKE_PL_NOTIFY;
+    if (!encrypted && notify) {
+        m.notify[0] = notify;
+        m.n_notify = 1;
+    }
+    return m;
+}
+
+ike_result_t *send_info_read(conv_t *c, enum peer from, uint32_t message_id, uint16_t notify)
+{
+    ike_msg_t m = build_info(c, from, message_id, true, 0);
+    m.decrypted = true;
+    m.payloads = IKE_PL_BIT(IKE_PL_HASH) | IKE_PL_BIT(IKE_PL_NOTIFY);
+    m.notify[0] = notify;
+    m.n_notify = 1;
+    return send_msg(c, from, m, 0.01);
+}
+
+ike_result_t *send_txn(conv_t *c, enum peer from, uint32_t message_id, unsigned content)
+{
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_TRANSACTION, message_id, IKE_FLAG_ENCRYPTED, 0, 400 + content);
+    m.next_payload = IKE_PL_HASH;
+    return send_msg(c, from, m, 0.01);
+}
+
+ike_result_t *send_icmp_quoting(conv_t *c, ike_msg_t quoted, double dt)
+{
+    quoted.in_icmp_error = true;
+    return send_msg(c, other(c->initiator), quoted, dt);
+}
+
+void conv_follow(conv_t *to, const conv_t *from)
+{
+    to->frame = from->frame;
+    to->time = from->time;
+}

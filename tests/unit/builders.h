@@ -37,4 +37,22 @@ ike_result_t *send_info(conv_t *c, enum peer from, uint32_t message_id, bool enc
 
 enum peer other(enum peer p);
 
+/* ---- additions for test_rules.c and test_sequences.c ---------------------------- */
+
+/* The messages send_mm/send_am/send_qm/send_info send, unsent: to adjust a field
+ * (rcookie, nat_t, malformed ...) before send_msg. */
+ike_msg_t build_mm(const conv_t *c, unsigned step);
+ike_msg_t build_am(const conv_t *c, unsigned step);
+ike_msg_t build_qm(const conv_t *c, enum peer from, uint32_t message_id, unsigned content);
+ike_msg_t build_info(const conv_t *c, enum peer from, uint32_t message_id, bool encrypted, uint16_t notify);
+/* An encrypted Informational that the keys decrypted: HASH + N(notify) readable. */
+ike_result_t *send_info_read(conv_t *c, enum peer from, uint32_t message_id, uint16_t notify);
+/* A Transaction (XAUTH / Mode-Cfg) message, encrypted; same content = same bytes. */
+ike_result_t *send_txn(conv_t *c, enum peer from, uint32_t message_id, unsigned content);
+/* An ICMP error quoting `quoted`, as the glue hands it (in_icmp_error set). */
+ike_result_t *send_icmp_quoting(conv_t *c, ike_msg_t quoted, double dt);
+/* Interleave two conversations on one capture clock: `to` continues at `from`'s frame
+ * and time. */
+void conv_follow(conv_t *to, const conv_t *from);
+
 #endif
