@@ -34,7 +34,7 @@ set_defaults() {
         eval "${s}_IKE_PROP=aes128-sha256-modp2048 ${s}_ESP_PROP=aes128-sha256"
         eval "${s}_AUTH=psk ${s}_REMOTE_AUTH=psk ${s}_MODE=tunnel ${s}_DPD_DELAY=0s ${s}_DPD_ACTION=clear"
         eval "${s}_CHILD_REKEY=1h ${s}_IKE_REKEY=4h ${s}_EXTRA_CHILDREN= ${s}_SECRETS= ${s}_KEEPALIVE=20s"
-        eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA="
+        eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH="
         eval "${s}_PSK=\$PSK"
     done
 }
@@ -171,7 +171,7 @@ write_config() {
     cat > "$d/strongswan.conf" <<CONF
 charon {
     load_modular = no
-    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints hmac sha1 sha2 md5 aes gmp curve25519 kernel-libipsec kernel-netlink socket-default vici updown
+    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints hmac sha1 sha2 md5 aes gmp curve25519 xauth-generic kernel-libipsec kernel-netlink socket-default vici updown
     retransmit_timeout = 1
     retransmit_base = 1.4
     retransmit_tries = 3
@@ -223,6 +223,7 @@ $(v LOCAL_EXTRA)
             id = $(v REMOTE_ID)
 $(v REMOTE_EXTRA)
         }
+$(v EXTRA_AUTH)
         children {
             net {
                 local_ts = $(v TS_LOCAL)
@@ -372,6 +373,18 @@ finish_outputs() {
     done
 }
 
+# derived capture: a slice of another (already generated) capture, made with editcap
+run_derived() {
+    local src=$OUT_DIR/$DERIVED_FROM.pcap
+    [ -f "$src" ] || { log "needs $DERIVED_FROM.pcap first"; return 1; }
+    editcap -r "$src" "$OUT_DIR/$SCEN.pcap" "$EDITCAP_KEEP"   # keep only these frames
+    [ -f "$OUT_DIR/$DERIVED_FROM.keys" ] && cp "$OUT_DIR/$DERIVED_FROM.keys" "$OUT_DIR/$SCEN.keys"
+    for n in left right; do
+        echo "# derived capture: see logs/$DERIVED_FROM.$n.log ($SCEN.pcap = editcap -r $DERIVED_FROM.pcap $SCEN.pcap $EDITCAP_KEEP)" > "$OUT_DIR/logs/$SCEN.$n.log"
+    done
+    log "derived from $DERIVED_FROM: $(tshark -r "$OUT_DIR/$SCEN.pcap" 2>/dev/null | wc -l) frames"
+}
+
 run_scenario() {  # path to scenarios/NAME.sh
     SCEN=$(basename "$1" .sh)
     WORK=$(mktemp -d /tmp/ikediag-gen.XXXXXX)
@@ -380,6 +393,7 @@ run_scenario() {  # path to scenarios/NAME.sh
     set_defaults
     # shellcheck disable=SC1090
     . "$1"
+    if [ -n "${DERIVED_FROM:-}" ]; then run_derived; return; fi
     set_addresses
     setup_net
     write_config L; write_config R
