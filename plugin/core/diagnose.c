@@ -37,7 +37,8 @@ const ike_rule_t *ike_rule_lookup(ike_kind_t kind, unsigned stall_step, ike_evid
 static bool final_step_refused(const ike_exchange_t *ex)
 {
     const ike_answer_t *a = &ex->answer;
-    return ex->kind == IKE_KIND_MAIN && ex->sa->n_quick == 0
+    /* an Informational from the responder after MM#6 (an R-U-THERE-ACK) shows it alive */
+    return ex->kind == IKE_KIND_MAIN && ex->sa->n_quick == 0 && !a->giveup_frame
         && (a->enc_info_frame || (a->clear_notify_frame && a->notify));
 }
 

@@ -15,7 +15,8 @@
 struct ike_model {
     ike_model_config_t config;
     GHashTable *sa_by_cookie; /* &sa->icookie -> first SA with that cookie */
-    GHashTable *exchanges; /* &exchange->key -> exchange */
+    GHashTable *exchanges; /* &exchange->key -> Main, Aggressive or Quick Mode exchange */
+    GHashTable *other_exchanges; /* &exchange->key -> Informational or Transaction exchange */
     GHashTable *first_copy; /* &result digest -> result of the first copy */
     GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
     GHashTable *orphan_sources; /* address keys that already had a missing-request note */
@@ -142,7 +143,8 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
 
     /* A fresh first message between the same two addresses supersedes the older SA. */
     if (is_first_message(msg)) {
-        node->peers_key = peers_key(&msg->src, &msg->dst);
+        /* from src to dst: an attempt in the other direction does not hide this one */
+        node->peers_key = peers_key(&msg->src, &msg->dst) * 3u + peers_key(&msg->src, &msg->src);
         ike_sa_t *older = g_hash_table_lookup(model->last_sa_by_peers, &node->peers_key);
         if (older && older->superseded_in == 0 && older->roles_known
             && same_address(&older->initiator, &msg->src) && same_address(&older->responder, &msg->dst))
@@ -177,13 +179,38 @@ static ike_kind_t kind_of(const ike_msg_t *msg)
     }
 }
 
+/* Quick Modes still waiting, oldest first.  Capped: a peer that starts Quick Modes and
+ * never finishes them (or a capture whose timestamps are all zero, which defeats the
+ * answer window) must not make every Informational walk a long list. */
+#define MAX_PENDING_QUICK 16
+
+static void add_pending_quick(ike_sa_t *sa, ike_exchange_t *ex)
+{
+    unsigned n = 0;
+    ike_exchange_t **tail = &sa->pending_quick;
+    while (*tail) {
+        tail = &(*tail)->next_pending;
+        n++;
+    }
+    *tail = ex;
+    if (n + 1 > MAX_PENDING_QUICK) { /* forget the oldest */
+        ike_exchange_t *oldest = sa->pending_quick;
+        sa->pending_quick = oldest->next_pending;
+        oldest->next_pending = NULL;
+    }
+}
+
 static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg,
                                             ike_kind_t kind)
 {
     /* Phase 1 is message ID 0 (RFC 2409 section 5); a reused ID with another type
-     * starts a new exchange. */
+     * starts a new exchange.  Informational and Transaction exchanges have their own
+     * table: one that reuses a message ID (libreswan's and ASA's clear notifies use 0)
+     * must not evict the negotiation that has it. */
+    GHashTable *table = kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION ? model->other_exchanges
+                                                                            : model->exchanges;
     uint64_t key = (uint64_t)sa->number << 32 | msg->message_id;
-    ike_exchange_t *ex = g_hash_table_lookup(model->exchanges, &key);
+    ike_exchange_t *ex = g_hash_table_lookup(table, &key);
     if (ex && ex->kind == kind)
         return ex;
 
@@ -195,7 +222,7 @@ static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, co
     ex->first_time = msg->time;
     if (kind == IKE_KIND_QUICK) {
         ex->index = ++sa->n_quick;
-        sa->waiting_quick = ex;
+        add_pending_quick(sa, ex);
     }
     else if (kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION)
         ex->index = ++sa->n_other;
@@ -206,7 +233,7 @@ static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, co
     else
         sa->exchanges = ex;
     sa->last_exchange = ex;
-    g_hash_table_replace(model->exchanges, &ex->key, ex);
+    g_hash_table_replace(table, &ex->key, ex);
     return ex;
 }
 
@@ -300,25 +327,63 @@ static ike_role_t next_speaker(const ike_exchange_t *ex)
     return pending == 2 ? IKE_ROLE_RESPONDER : IKE_ROLE_INITIATOR;
 }
 
+/* A refusal comes within a round trip of the copy it refuses; keep-alives (DPD) come
+ * after seconds of idleness (dpddelay, 10 s and more). */
+#define ANSWER_WINDOW 10.0
+
+static bool in_answer_window(const ike_exchange_t *ex, const ike_msg_t *msg)
+{
+    return ex->highest_step && msg->time - ex->last_time <= ANSWER_WINDOW;
+}
+
 /* The exchange an Informational may answer: phase 1 while it is not done, then the
- * newest Quick Mode still waiting, then a finished phase 1 that no Quick Mode followed
- * (its MM#6 or AM#3 refused).  DPD and other traffic of a healthy SA answer nothing. */
-static ike_exchange_t *pending_exchange(const ike_sa_t *sa)
+ * oldest Quick Mode still waiting whose last message is recent, then a finished phase 1
+ * that no Quick Mode followed (its MM#6 refused), if recent.  DPD and other traffic of a
+ * healthy SA answer nothing. */
+static ike_exchange_t *pending_exchange(const ike_sa_t *sa, const ike_msg_t *msg)
 {
     if (sa->phase1 && !sa->phase1_done)
         return sa->phase1;
-    if (sa->waiting_quick)
-        return sa->waiting_quick;
-    return sa->n_quick == 0 ? sa->phase1 : NULL;
+    for (ike_exchange_t *q = sa->pending_quick; q; q = q->next_pending)
+        if (in_answer_window(q, msg))
+            return q; /* the oldest */
+    return sa->n_quick == 0 && sa->phase1 && in_answer_window(sa->phase1, msg) ? sa->phase1 : NULL;
 }
+
+/* A readable Informational with status notifies only (R-U-THERE, INITIAL-CONTACT) and
+ * no Delete is keep-alive traffic, never an answer. */
+static bool is_keepalive(const ike_msg_t *msg)
+{
+    if (!msg->decrypted || !msg->n_notify || ike_msg_has(msg, IKE_PL_DELETE))
+        return false;
+    for (unsigned i = 0; i < msg->n_notify; i++)
+        if (is_error_notify(msg->notify[i]))
+            return false;
+    return true;
+}
+
+static void record_answer(ike_exchange_t *target, const ike_msg_t *msg);
 
 static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
 {
-    ike_exchange_t *target = pending_exchange(sa);
-    if (!target || target->highest_step == 0)
+    ike_exchange_t *target = pending_exchange(sa, msg);
+    if (!target || target->highest_step == 0 || is_keepalive(msg))
         return NULL;
     res->request_in = target->step_last[target->highest_step]->frame; /* what it answers */
     res->answered_step = target->highest_step;
+    /* Without keys nothing says which of several pending Quick Modes a notify refuses:
+     * it is evidence for each; those that progress later forget it (record_step). */
+    if (target->kind == IKE_KIND_QUICK)
+        for (ike_exchange_t *q = target->next_pending; q; q = q->next_pending)
+            if (in_answer_window(q, msg))
+                record_answer(q, msg);
+    record_answer(target, msg);
+    return target;
+}
+
+static void record_answer(ike_exchange_t *target, const ike_msg_t *msg)
+{
+    ike_sa_t *sa = target->sa;
     bool sender_is_initiator = target->kind == IKE_KIND_QUICK
         ? target->initiator_known && same_address(&target->initiator, &msg->src)
         : sa_role_of(sa, &msg->src) == IKE_ROLE_INITIATOR;
@@ -330,7 +395,7 @@ static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg, 
     if ((next_speaker(target) == IKE_ROLE_INITIATOR) != sender_is_initiator) {
         if (!answer->giveup_frame)
             answer->giveup_frame = msg->frame;
-        return target;
+        return;
     }
     if (encrypted && !answer->enc_info_frame)
         answer->enc_info_frame = msg->frame;
@@ -344,7 +409,6 @@ static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg, 
     }
     if (ike_msg_has(msg, IKE_PL_DELETE))
         answer->delete_seen = true;
-    return target;
 }
 
 /* Offered proposals from step 1, the chosen one from step 2: clear in phase 1 (RFC
@@ -399,8 +463,12 @@ static void record_step(ike_exchange_t *ex, ike_result_t *res)
         res->completes = true;
         if (ex->kind != IKE_KIND_QUICK)
             ex->sa->phase1_done = true;
-        else if (ex->sa->waiting_quick == ex)
-            ex->sa->waiting_quick = NULL;
+        else
+            for (ike_exchange_t **p = &ex->sa->pending_quick; *p; p = &(*p)->next_pending)
+                if (*p == ex) {
+                    *p = ex->next_pending;
+                    break;
+                }
     }
     link_request(ex, res);
 }
@@ -410,7 +478,7 @@ static void record_step(ike_exchange_t *ex, ike_result_t *res)
 static void note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
 {
     res->notes |= IKE_NOTE_ICMP_ERROR;
-    ike_exchange_t *target = sa ? pending_exchange(sa) : NULL;
+    ike_exchange_t *target = sa ? pending_exchange(sa, msg) : NULL;
     if (target && !target->answer.icmp_frame && target->highest_step) {
         target->answer.icmp_frame = msg->frame;
         if (!target->answer.first_frame)
@@ -520,6 +588,14 @@ static bool not_analysed(const ike_msg_t *msg, ike_result_t *res)
 
 ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
 {
+    /* The header's next payload is in clear even when the dissector read nothing after
+     * it (a malformed or truncated message): it names the first payload. */
+    ike_msg_t with_header;
+    if (msg->next_payload && msg->next_payload < 32 && !(msg->payloads & IKE_PL_BIT(msg->next_payload))) {
+        with_header = *msg;
+        with_header.payloads |= IKE_PL_BIT(msg->next_payload);
+        msg = &with_header;
+    }
     stored_result_t *stored = new_result(model);
     ike_result_t *res = &stored->pub;
     res->frame = msg->frame;
@@ -582,6 +658,7 @@ ike_model_t *ike_model_new(const ike_model_config_t *config)
         model->config = *config;
     model->sa_by_cookie = g_hash_table_new(g_int64_hash, g_int64_equal);
     model->exchanges = g_hash_table_new(g_int64_hash, g_int64_equal);
+    model->other_exchanges = g_hash_table_new(g_int64_hash, g_int64_equal);
     model->first_copy = g_hash_table_new(g_int64_hash, g_int64_equal);
     model->last_sa_by_peers = g_hash_table_new(g_int64_hash, g_int64_equal);
     model->orphan_sources = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
@@ -606,6 +683,7 @@ void ike_model_free(ike_model_t *model)
         node = next;
     }
     g_hash_table_destroy(model->exchanges);
+    g_hash_table_destroy(model->other_exchanges);
     g_hash_table_destroy(model->sa_by_cookie);
     g_hash_table_destroy(model->first_copy);
     g_hash_table_destroy(model->last_sa_by_peers);

@@ -94,9 +94,10 @@ typedef struct ike_answer {
 struct ike_exchange {
     ike_sa_t *sa;
     ike_exchange_t *next_in_sa; /* in order of first appearance */
+    ike_exchange_t *next_pending; /* Quick Mode: the next younger one not yet complete */
     uint64_t key; /* SA number << 32 | message ID: the hash key */
     uint8_t kind; /* ike_kind_t */
-    uint8_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
+    uint32_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
     uint8_t highest_step;
     uint8_t first_step; /* the step of the first message seen */
     bool initiator_is_sa_initiator; /* Quick Mode: sent by the phase-1 initiator? */
@@ -122,7 +123,7 @@ struct ike_exchange {
 struct ike_sa {
     ike_sa_t *next_same_cookie;
     ike_exchange_t *exchanges, *last_exchange, *phase1;
-    ike_exchange_t *waiting_quick; /* the newest Quick Mode not yet complete */
+    ike_exchange_t *pending_quick; /* Quick Modes not yet complete, oldest first */
     uint64_t icookie, rcookie;
     uint32_t number; /* 1, 2, ... in order of first appearance */
     uint32_t first_frame, last_frame;
@@ -131,7 +132,7 @@ struct ike_sa {
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
     bool roles_known;
     bool phase1_done;
-    uint8_t n_quick, n_other;
+    uint32_t n_quick, n_other;
 };
 
 typedef struct ike_model ike_model_t;
