@@ -15,7 +15,7 @@ set -u
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_DIR=$(dirname "$GEN_DIR")
 CHARON=/usr/lib/ipsec/charon
-NS_L=ikediag-left NS_R=ikediag-right NS_N=ikediag-nat
+NS_L=ikediag-$$-left NS_R=ikediag-$$-right NS_N=ikediag-$$-nat   # unique per run
 PIDS=()
 CAP_PID=
 
