@@ -20,16 +20,23 @@ const char *ike_outcome_name(ike_outcome_t outcome)
     }
 }
 
-const ike_rule_t *ike_rule_lookup(ike_kind_t kind, unsigned stall_step, ike_evidence_t evidence, uint16_t notify)
+const ike_rule_t *ike_rule_find(ike_kind_t kind, unsigned after_step, unsigned stall_step, ike_evidence_t evidence,
+                                uint16_t notify)
 {
     for (size_t i = 0; i < ike_rule_count; i++) {
         const ike_rule_t *r = &ike_rules[i];
         if (r->kind == kind && (r->stall_step == stall_step || r->stall_step == 0)
+            && (r->after_step == after_step || r->after_step == 0)
             && (r->evidence == evidence || r->evidence == IKE_EV_ANY)
             && (r->notify == notify || r->notify == 0))
             return r;
     }
     return NULL;
+}
+
+const ike_rule_t *ike_rule_lookup(ike_kind_t kind, unsigned stall_step, ike_evidence_t evidence, uint16_t notify)
+{
+    return ike_rule_find(kind, 0, stall_step, evidence, notify);
 }
 
 /* A finished phase 1 that its initiator answered with an Informational, and no Quick
@@ -132,7 +139,8 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
         return;
     }
     v->outcome = IKE_OUTCOME_STALLED;
-    v->rule = ike_rule_lookup((ike_kind_t)ex->kind, v->stall_step, (ike_evidence_t)v->evidence, v->notify);
+    v->rule = ike_rule_find((ike_kind_t)ex->kind, ex->highest_step, v->stall_step, (ike_evidence_t)v->evidence,
+                            v->notify);
     collect_evidence(ex, v);
 }
 

@@ -46,6 +46,7 @@ typedef struct ike_rule {
     const char *candidates; /* what it cannot tell apart, and vendor caveats */
     const char *check; /* what to check, in Cisco and strongSwan configuration terms */
     const char *cisco_log; /* what a Cisco responder would have logged */
+    uint8_t after_step; /* the last message seen before the stall; 0 matches any */
 } ike_rule_t;
 
 extern const ike_rule_t ike_rules[];
@@ -72,7 +73,11 @@ typedef struct ike_diag_context {
 
 void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *out);
 
-/* The first rule for a stall point and evidence; never NULL for a negotiating kind. */
+/* The first rule for a stall point and evidence, after the exchange's last message
+ * `after_step`; never NULL for a negotiating kind. */
+const ike_rule_t *ike_rule_find(ike_kind_t kind, unsigned after_step, unsigned stall_step, ike_evidence_t evidence,
+                                uint16_t notify);
+/* The same among the rows that hold whatever the last message was (after_step 0). */
 const ike_rule_t *ike_rule_lookup(ike_kind_t kind, unsigned stall_step, ike_evidence_t evidence, uint16_t notify);
 
 const char *ike_outcome_name(ike_outcome_t outcome); /* "complete", "stalled" ... */

@@ -1,7 +1,7 @@
 /* rules.c: the diagnosis as data.  One row per stall point x evidence -> cause.
  *
- * Rows are tried in order and the first match wins, so specific rows (a notify code)
- * come before general ones (IKE_EV_ANY).  Each negotiating kind ends with a catch-all
+ * Rows are tried in order and the first match wins, so specific rows (a notify code,
+ * the last message seen) come before general ones (IKE_EV_ANY).  Each negotiating kind ends with a catch-all
  * for every stall point it can have.  Cause ids are a public interface: never rename
  * one without a note in the README.  Sources: RFC 2408/2409, the seed article, and
  * shared/reference/ike-failures-on-the-wire.md (vendor behaviour).
@@ -32,6 +32,15 @@
     "Make the crypto ACLs mirror images: Cisco 'crypto map ... match address ACL' and 'set " \
     "peer'; strongSwan 'local_ts'/'remote_ts' must equal the peer's remote/local."
 
+#define REPLY_LOST(kind, stall, after, what)                                                         \
+    { kind, stall, IKE_EV_PEER_RESEND, 0, "reply-lost", what " lost on the way back",                    \
+      "the initiator resent its previous message as if the reply never reached it: the reply is "        \
+      "dropped on the return path (firewall, asymmetric routing, a NAT that forgets the mapping) or "     \
+      "the initiator discarded it",                                                                      \
+      "Capture on the initiator's side too; check filters for UDP 500/4500 from the responder and "      \
+      "routing back to the initiator.",                                                                  \
+      "%CRYPTO-6-IKMP_MODE_FAILURE / retransmitting (the responder sees duplicates)", after }
+
 const ike_rule_t ike_rules[] = {
     /* ---- Main Mode: MM#1 not answered by MM#2 ---- */
     { MM, 2, IKE_EV_CLEAR_NOTIFY, 0, "isakmp-policy", "ISAKMP policy mismatch",
@@ -39,12 +48,12 @@ const ike_rule_t ike_rules[] = {
       "policy, PSK or peer entry for this initiator (strongSwan also answers an unknown peer "
       "with NO-PROPOSAL-CHOSEN)",
       CHECK_P1_POLICY,
-      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (phase 1 SA policy not acceptable)" },
+      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (phase 1 SA policy not acceptable)", 0 },
     { MM, 2, IKE_EV_ANY, 0, "no-response", "no response to MM#1",
       "peer down, UDP 500 filtered on the path, or a responder that stays silent for an "
       "unknown peer (libreswan, Cisco without a crypto map on the interface)",
       CHECK_PEER_REACHABLE,
-      "nothing: the responder never saw MM#1 or ignored it (initiator: retransmitting phase 1 MM_NO_STATE)" },
+      "nothing: the responder never saw MM#1 or ignored it (initiator: retransmitting phase 1 MM_NO_STATE)", 0 },
 
     /* ---- Aggressive Mode: AM#1 not answered by AM#2 ---- */
     { AM, 2, IKE_EV_CLEAR_NOTIFY, IKE_N_AUTHENTICATION_FAILED, "aggressive-refused",
@@ -54,20 +63,20 @@ const ike_rule_t ike_rules[] = {
       "Use main mode on both sides, or allow aggressive mode on the responder (Cisco: "
       "'crypto isakmp aggressive-mode disable' must be absent; strongSwan: "
       "charon.i_dont_care_about_security_and_use_aggressive_mode_psk).",
-      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed" },
+      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed", 0 },
     { AM, 2, IKE_EV_CLEAR_NOTIFY, IKE_N_UNSUPPORTED_EXCHANGE_TYPE, "aggressive-refused",
       "aggressive mode refused", "the responder does not do aggressive mode at all",
       "Use main mode on both sides ('aggressive = no' in strongSwan).",
-      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed" },
+      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed", 0 },
     { AM, 2, IKE_EV_CLEAR_NOTIFY, 0, "isakmp-policy", "ISAKMP policy mismatch",
       "encryption, hash, DH group, authentication method or lifetime mismatch; or no "
       "policy, PSK or peer entry for this initiator",
       CHECK_P1_POLICY,
-      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed" },
+      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed", 0 },
     { AM, 2, IKE_EV_ANY, 0, "no-response", "no response to AM#1",
       "peer down, UDP 500 filtered on the path, or a responder that stays silent for an "
       "unknown peer or refuses aggressive mode silently",
-      CHECK_PEER_REACHABLE, "nothing: the responder never saw AM#1 or ignored it" },
+      CHECK_PEER_REACHABLE, "nothing: the responder never saw AM#1 or ignored it", 0 },
 
     /* ---- Main Mode: MM#3 not answered by MM#4 ---- */
     { MM, 4, IKE_EV_ANY, 0, "key-exchange", "key exchange refused at MM#3",
@@ -75,7 +84,18 @@ const ike_rule_t ike_rules[] = {
       "INVALID-KEY-INFORMATION; an ASA stays silent), or a Diffie-Hellman failure",
       "Configure a pre-shared key for this peer's address or identity on the responder "
       "(Cisco 'crypto isakmp key ... address PEER', ASA tunnel-group; strongSwan 'secrets').",
-      "%CRYPTO-4-IKMP_NO_PRESHARED_KEY: Preshared key for remote peer is missing" },
+      "%CRYPTO-4-IKMP_NO_PRESHARED_KEY: Preshared key for remote peer is missing", 0 },
+
+    /* ---- Main Mode: MM#2/MM#4 reached the initiator and it never went on ---- */
+    REPLY_LOST(MM, 3, 2, "MM#2"),
+    REPLY_LOST(MM, 5, 4, "MM#4"),
+    { MM, 5, IKE_EV_ANY, 0, "mm5-missing", "MM#5 never sent",
+      "the initiator stopped after MM#4: it has no pre-shared key or certificate for this peer, "
+      "could not compute the keys, or the capture misses UDP 4500 (a capture filter on port 500 "
+      "only hides everything after the NAT-T float)",
+      "Capture UDP 4500 too ('udp port 500 or udp port 4500'); check the initiator has a key for "
+      "the peer (Cisco 'crypto isakmp key ... address PEER'; strongSwan 'secrets').",
+      "%CRYPTO-4-IKMP_NO_PRESHARED_KEY (on the initiator)", 4 },
 
     /* ---- Main Mode: MM#5 not answered by MM#6 ---- */
     { MM, 5, IKE_EV_FLOAT_SILENCE, 0, "nat-t-blocked", "UDP 4500 blocked after the NAT-T float",
@@ -84,27 +104,27 @@ const ike_rule_t ike_rules[] = {
       "looks the same",
       "Allow UDP 4500 both ways between the peers (and ESP-in-UDP), or check the NAT device; "
       "then re-check the pre-shared key.",
-      "nothing: the responder never saw MM#5 (initiator: retransmitting phase 1 MM_KEY_EXCH)" },
+      "nothing: the responder never saw MM#5 (initiator: retransmitting phase 1 MM_KEY_EXCH)", 0 },
     { MM, 5, IKE_EV_READ_NOTIFY, IKE_N_INVALID_ID_INFORMATION, "id-mismatch",
       "phase-1 identity refused",
       "the responder found no peer for the initiator's identity (ID type or value, "
       "tunnel-group, strongSwan 'remote.id')",
       "Match the identities: Cisco 'crypto isakmp identity address|hostname', ASA "
       "tunnel-group name; strongSwan local.id/remote.id on both sides.",
-      "%CRYPTO-4-IKMP_BAD_MESSAGE / peer identity not acceptable" },
+      "%CRYPTO-4-IKMP_BAD_MESSAGE / peer identity not acceptable", 0 },
     { MM, 5, IKE_EV_READ_NOTIFY, IKE_N_AUTHENTICATION_FAILED, "id-mismatch",
       "phase-1 identity or authentication refused",
       "no peer configuration for the initiator's identity, or its authentication refused",
       "Match the identities: Cisco 'crypto isakmp identity address|hostname', ASA "
       "tunnel-group name; strongSwan local.id/remote.id and auth on both sides.",
-      "%CRYPTO-4-IKMP_BAD_MESSAGE / peer identity not acceptable" },
+      "%CRYPTO-4-IKMP_BAD_MESSAGE / peer identity not acceptable", 0 },
     { MM, 5, IKE_EV_ANY, 0, "psk-mismatch", "pre-shared key mismatch",
       "the responder could not decrypt MM#5 because the keys differ (an encrypted "
       "Informational is strongSwan, a clear PAYLOAD-MALFORMED an ASA, MM#4 resends "
       "libreswan, silence Cisco IOS or libreswan); a phase-1 identity mismatch looks the "
       "same without keys",
       CHECK_PSK,
-      "%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from PEER failed its sanity check or is malformed" },
+      "%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from PEER failed its sanity check or is malformed", 0 },
 
     /* ---- Main Mode: MM#6 arrived and was refused ---- */
     { MM, 6, IKE_EV_ANY, 0, "peer-auth-rejected", "initiator refused MM#6",
@@ -113,14 +133,15 @@ const ike_rule_t ike_rules[] = {
       "its signature or certificate",
       "Check the identity the responder sends against the initiator's expectation (strongSwan "
       "remote.id, Cisco 'crypto isakmp identity'), and certificates when signatures are used.",
-      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (on the initiator)" },
+      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (on the initiator)", 0 },
 
     /* ---- Aggressive Mode: AM#2 arrived and was refused ---- */
+    REPLY_LOST(AM, 3, 2, "AM#2"),
     { AM, 3, IKE_EV_ANY, 0, "psk-mismatch", "pre-shared key mismatch",
       "the initiator could not verify the responder's hash in AM#2 because the keys differ "
       "(strongSwan answers AUTHENTICATION-FAILED encrypted, libreswan INVALID-HASH-INFORMATION "
       "in clear); an identity mismatch looks alike",
-      CHECK_PSK, "%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from PEER failed its sanity check" },
+      CHECK_PSK, "%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from PEER failed its sanity check", 0 },
 
     /* ---- Quick Mode: QM#1 not answered by QM#2 ---- */
     { QM, 2, IKE_EV_READ_NOTIFY, IKE_N_NO_PROPOSAL_CHOSEN, "transform-set", "transform set mismatch",
@@ -128,46 +149,47 @@ const ike_rule_t ike_rules[] = {
       "also answers a proxy-ID mismatch or a peer missing from the crypto map with "
       "NO-PROPOSAL-CHOSEN",
       CHECK_TRANSFORM,
-      "IPSEC(ipsec_process_proposal): transform proposal not supported for identity (phase 2 SA policy not acceptable)" },
+      "IPSEC(ipsec_process_proposal): transform proposal not supported for identity (phase 2 SA policy not acceptable)", 0 },
     { QM, 2, IKE_EV_READ_NOTIFY, IKE_N_INVALID_ID_INFORMATION, "proxy-id", "proxy ID mismatch",
       "crypto ACL / traffic selectors differ, or the peer is not in the crypto map; "
       "strongSwan also answers a tunnel/transport mode mismatch this way",
       CHECK_PROXY_ID,
-      "IPSEC(validate_transform_proposal): proxy identities not supported (map_db_find_best did not find matching map)" },
+      "IPSEC(validate_transform_proposal): proxy identities not supported (map_db_find_best did not find matching map)", 0 },
     { QM, 2, IKE_EV_READ_NOTIFY, 0, "qm-rejected", "Quick Mode refused",
       "the notify names the reason; transform set, PFS, mode or proxy ID",
-      CHECK_TRANSFORM, "phase 2 SA policy not acceptable" },
+      CHECK_TRANSFORM, "phase 2 SA policy not acceptable", 0 },
     { QM, 2, IKE_EV_ENC_INFO, 0, "qm-rejected", "Quick Mode refused",
       "transform set (ESP encryption/integrity), PFS group or PFS on one side only, "
       "tunnel/transport mode, proxy ID (crypto ACL), or peer not in the crypto map; the "
       "decryption key would tell which",
       CHECK_TRANSFORM " " CHECK_PROXY_ID,
-      "IPSEC(ipsec_process_proposal): transform proposal not supported, or proxy identities not supported" },
+      "IPSEC(ipsec_process_proposal): transform proposal not supported, or proxy identities not supported", 0 },
     { QM, 2, IKE_EV_ANY, 0, "qm-no-response", "no response to QM#1",
       "the responder dropped QM#1: libreswan waiting for XAUTH, a responder that lost the "
       "IKE SA (rebooted peer), or one that could not install the SA",
       "Check the responder's logs for this message ID; clear the IKE SA on both peers "
       "('clear crypto isakmp', 'swanctl --terminate --ike NAME') and retry.",
-      "QM rejected / no reply (IKE_QM_I_QM1 node stays)" },
+      "QM rejected / no reply (IKE_QM_I_QM1 node stays)", 0 },
 
     /* ---- Quick Mode: QM#2 arrived, QM#3 never did ---- */
+    REPLY_LOST(QM, 3, 2, "QM#2"),
     { QM, 3, IKE_EV_ANY, 0, "qm3-missing", "QM#3 never sent",
       "the initiator refused the responder's choice in QM#2 (lifetime, proposal it did not "
       "offer, identities) or could not install the IPsec SA (kernel, libipsec)",
       "Check the initiator's logs: it got QM#2 and stopped; compare the transform sets and "
       "lifetimes, and check that it can install IPsec SAs.",
-      "IPSEC: failed to create IPsec SA (on the initiator)" },
+      "IPSEC: failed to create IPsec SA (on the initiator)", 0 },
 
     /* ---- anything else: say where it stopped and that no rule knows more ---- */
     { MM, 0, IKE_EV_ANY, 0, "unclassified", "Main Mode stopped",
       "no rule covers this stall point and evidence",
-      "Read both peers' logs around the last message.", "" },
+      "Read both peers' logs around the last message.", "", 0 },
     { AM, 0, IKE_EV_ANY, 0, "unclassified", "Aggressive Mode stopped",
       "no rule covers this stall point and evidence",
-      "Read both peers' logs around the last message.", "" },
+      "Read both peers' logs around the last message.", "", 0 },
     { QM, 0, IKE_EV_ANY, 0, "unclassified", "Quick Mode stopped",
       "no rule covers this stall point and evidence",
-      "Read both peers' logs around the last message.", "" },
+      "Read both peers' logs around the last message.", "", 0 },
 };
 
 const size_t ike_rule_count = sizeof ike_rules / sizeof ike_rules[0];

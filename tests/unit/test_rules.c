@@ -335,6 +335,44 @@ static const ike_exchange_t *mm2_silence(conv_t *c)
     return main_until(c, 2);
 }
 
+/* MM#4 lost on the way back: the initiator resends MM#3, the responder its MM#4. */
+static const ike_exchange_t *mm4_lost(conv_t *c)
+{
+    const ike_exchange_t *ex = main_until(c, 4);
+    send_mm_resend(c, 3);
+    send_mm_resend(c, 4);
+    send_mm_resend(c, 3);
+    return ex;
+}
+
+/* MM#4 arrived and the initiator never sent MM#5 (no key; or a capture on port 500
+ * only, after the float). */
+static const ike_exchange_t *mm4_silence(conv_t *c)
+{
+    return main_until(c, 4);
+}
+
+static const ike_exchange_t *am2_lost(conv_t *c)
+{
+    const ike_exchange_t *ex = send_am(c, 1)->exchange;
+    send_am(c, 2);
+    send_am(c, 1);
+    send_am(c, 2);
+    send_am(c, 1);
+    return ex;
+}
+
+static const ike_exchange_t *qm2_lost(conv_t *c)
+{
+    phase1(c);
+    const ike_exchange_t *ex = send_qm(c, PEER_A, QM_ID, 1)->exchange;
+    send_qm(c, PEER_B, QM_ID, 2);
+    send_qm(c, PEER_A, QM_ID, 1);
+    send_qm(c, PEER_B, QM_ID, 2);
+    send_qm(c, PEER_A, QM_ID, 1);
+    return ex;
+}
+
 /* ---- the scenarios ------------------------------------------------------------------ */
 
 #define MM IKE_KIND_MAIN
@@ -446,10 +484,25 @@ static const scenario_t scenarios[] = {
     { "qm2-resent", "qm3-missing", QM, 3, ANY, 0, qm2_resent,
       3, IKE_EV_RESENT, 0, 3, 10, { 8, 10 }, "QM#2 sent 3 times, never answered" },
 
-    /* the Main Mode catch-all: MM#2 arrived (or not), MM#3 never came */
-    { "mm2-lost", "unclassified", MM, 0, ANY, 0, mm2_lost,
+    /* a reply lost on the way back: the initiator repeats its request */
+    { "mm2-lost", "reply-lost", MM, 3, IKE_EV_PEER_RESEND, 0, mm2_lost,
       3, IKE_EV_PEER_RESEND, 0, 2, 5, { 2, 4, 3 },
       "MM#2 sent twice; the initiator resent MM#1 instead of answering" },
+    { "mm4-lost", "reply-lost", MM, 5, IKE_EV_PEER_RESEND, 0, mm4_lost,
+      5, IKE_EV_PEER_RESEND, 0, 2, 7, { 4, 6, 5 },
+      "MM#4 sent twice; the initiator resent MM#3 instead of answering" },
+    { "am2-lost", "reply-lost", AM, 3, IKE_EV_PEER_RESEND, 0, am2_lost,
+      3, IKE_EV_PEER_RESEND, 0, 2, 5, { 2, 4, 3 },
+      "AM#2 sent twice; the initiator resent AM#1 instead of answering" },
+    { "qm2-lost", "reply-lost", QM, 3, IKE_EV_PEER_RESEND, 0, qm2_lost,
+      3, IKE_EV_PEER_RESEND, 0, 2, 11, { 8, 10, 9 },
+      "QM#2 sent twice; the initiator resent QM#1 instead of answering" },
+
+    /* MM#4 arrived, MM#5 never sent */
+    { "mm4-silence", "mm5-missing", MM, 5, ANY, 0, mm4_silence,
+      5, IKE_EV_SILENCE, 0, 1, 4, { 4 }, "MM#4 sent once, then silence" },
+
+    /* the Main Mode catch-all: MM#2 arrived, MM#3 never came */
     { "mm3-never-sent", "unclassified", MM, 0, ANY, 0, mm2_silence,
       3, IKE_EV_SILENCE, 0, 1, 2, { 2 }, "MM#2 sent once, then silence" },
 };
