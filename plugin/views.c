@@ -66,9 +66,10 @@ static void judge_quick_modes(const ike_sa_t *sa, const ike_diag_context_t *ctx,
 }
 
 /* complete: phase 1 done and a Quick Mode complete; phase1: phase 1 done and nothing
- * else to say.  A stalled Quick Mode outranks a completed one (a second child that
- * fails is what the reader is looking for); a cut or orphan one does not.  An SA whose
- * negotiation is not in the capture at all (only Informationals) counts as orphan. */
+ * else to say; otherwise the verdict of phase 1 or of the worst Quick Mode.  A stalled
+ * Quick Mode outranks a completed one (a second child that fails is what the reader is
+ * looking for); a cut or orphan one does not.  An SA whose negotiation is not in the
+ * capture at all (only Informationals) counts as orphan. */
 void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_view_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -76,7 +77,9 @@ void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_vie
     out->seconds = -1;
     if (sa->phase1) {
         views_describe_exchange(sa->phase1, ctx, &out->judged);
-        if (out->judged.verdict.outcome != IKE_OUTCOME_COMPLETE) {
+        /* A phase 1 whose start is not in the capture but whose end is counts as done. */
+        ike_outcome_t p1 = (ike_outcome_t)out->judged.verdict.outcome;
+        if (p1 != IKE_OUTCOME_COMPLETE && !(p1 == IKE_OUTCOME_ORPHAN && sa->phase1_done)) {
             out->outcome = out->judged.outcome;
             return;
         }

@@ -54,7 +54,10 @@ def expected_sas(cap, with_keys=False):
         for v in quick:
             if v[0] != "complete" and SEVERITY.get(v[0], 0) > SEVERITY.get(worst[0] if worst else "", 0):
                 worst = v
-        if phase1 and phase1[0][0] != "complete":
+        # an orphan phase 1 whose last message is in the capture is done
+        done = phase1 and (phase1[0][0] == "complete" or (phase1[0][0] == "orphan" and any(
+            f.msg in ("MM#6", "AM#3") for f in cap.frames.values())))
+        if phase1 and not done:
             result[sa] = phase1[0]
         elif worst and worst[0] == "stalled":
             result[sa] = worst
