@@ -1,4 +1,4 @@
-DESC="Both peers initiate Main Mode at the same moment (two IKE SAs, each side initiator of one)"
+DESC="Both peers initiate Main Mode at the same moment (two IKE SAs, each side initiator of one; the outcome is a race, see simultaneous-initiation-2)"
 scenario_flow() {
     start_charon L; start_charon R
     initiate L net; local a=$INIT_PID
