@@ -1,0 +1,697 @@
+#!/usr/bin/env python3
+"""make_tutorial.py: write docs/tutorial.md and docs/README-docs.md from real runs.
+
+Every command shown in the tutorial is run here, exactly as printed, with bash in a
+staging folder that holds a copy of test-pcaps/ (so the paths read test-pcaps/NAME), and
+its output is pasted as it came (trailing blanks dropped).  tshark gets the plugin from
+the build tree; as root it runs as uid 65534 (tshark ignores WIRESHARK_PLUGIN_DIR for
+root).  The prose says things about the verdicts ("ikediag calls this psk-mismatch"):
+EXPECT below holds what the prose assumes, and the run stops if the plugin says something
+else, so the text is updated instead of going stale.
+
+Usage: docs/make_tutorial.py [--check] PLUGIN_DIR  (docs/make-tutorial.sh builds and calls it)
+  --check: write nothing; exit 1 if docs/tutorial.md or docs/README-docs.md would change.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PCAPS = os.path.join(ROOT, "test-pcaps")
+
+# What the prose assumes: capture -> {exchange: (outcome, stall, cause without keys,
+# cause with keys)}.  "-" where there is none.
+EXPECT = {
+    "ok-main-quick": {"MM": ("complete", "-", "-", "-"), "QM1": ("complete", "-", "-", "-")},
+    "p1-encryption-mismatch": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
+    "p1-hash-mismatch": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
+    "p1-dh-group-mismatch": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
+    "p1-auth-method-mismatch": {"MM": ("stalled", "MM#4", "key-exchange", "key-exchange")},
+    "p1-psk-mismatch": {"MM": ("stalled", "MM#5", "psk-mismatch", "psk-mismatch")},
+    "p2-esp-encryption-mismatch": {"MM": ("complete", "-", "-", "-"),
+                                   "QM1": ("stalled", "QM#2", "qm-rejected", "transform-set")},
+    "p2-esp-integrity-mismatch": {"MM": ("complete", "-", "-", "-"),
+                                  "QM1": ("stalled", "QM#2", "qm-rejected", "transform-set")},
+    "p2-tunnel-vs-transport": {"MM": ("complete", "-", "-", "-"),
+                               "QM1": ("stalled", "QM#2", "qm-rejected", "proxy-id")},
+    "p1-responder-other-peer": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
+    "p2-traffic-selector-mismatch": {"MM": ("complete", "-", "-", "-"),
+                                     "QM1": ("stalled", "QM#2", "qm-rejected", "proxy-id")},
+}
+
+# The seed article's cases in its order: (case, capture, what the capture's configuration
+# changed, how faithful the capture is to the case).
+SEED_CASES = [
+    ("Clean Main Mode + Quick Mode", "ok-main-quick", "nothing", "same"),
+    ("ISAKMP policy: encryption mismatch", "p1-encryption-mismatch",
+     "`proposals`: left aes128-sha256-modp2048, right aes256-sha256-modp2048", "same"),
+    ("ISAKMP policy: hash mismatch", "p1-hash-mismatch",
+     "`proposals`: left aes128-sha256-modp2048, right aes128-sha1-modp2048", "same"),
+    ("ISAKMP policy: Diffie-Hellman group mismatch", "p1-dh-group-mismatch",
+     "`proposals`: left ...-modp2048, right ...-modp3072", "same"),
+    ("ISAKMP policy: authentication type mismatch", "p1-auth-method-mismatch",
+     "left `auth = psk`, right `auth = pubkey` (RSA certificate)",
+     "differs: strongSwan accepts MM#1 and refuses at MM#3"),
+    ("Pre-shared key mismatch", "p1-psk-mismatch", "right `secret` differs", "same"),
+    ("Transform set: encryption mismatch", "p2-esp-encryption-mismatch",
+     "`esp_proposals`: left aes128-sha256, right aes256-sha256", "same"),
+    ("Transform set: hash mismatch", "p2-esp-integrity-mismatch",
+     "`esp_proposals`: left aes128-sha256, right aes128-sha1", "same"),
+    ("Tunnel vs transport mode", "p2-tunnel-vs-transport", "left `mode = tunnel`, right `mode = transport`",
+     "differs: strongSwan answers INVALID-ID-INFORMATION"),
+    ("Wrong peer address in the crypto map", "p1-responder-other-peer",
+     "right `remote_addrs` = 198.51.100.77 (not the initiator)",
+     "nearest: strongSwan refuses in phase 1, a Cisco crypto map in phase 2"),
+    ("Wrong crypto ACL (proxy IDs)", "p2-traffic-selector-mismatch",
+     "right `remote_ts` = 192.0.2.16/28, left `local_ts` = 192.0.2.0/28", "same"),
+]
+
+
+class Runner:
+    """Runs shell commands in a staging folder with tshark seeing the plugin."""
+
+    def __init__(self, plugin_dir):
+        self.stage = tempfile.mkdtemp(prefix="ikediag-tutorial-")
+        os.chmod(self.stage, 0o755)
+        shutil.copytree(plugin_dir, os.path.join(self.stage, "plugins"))
+        dest = os.path.join(self.stage, "test-pcaps")
+        os.makedirs(os.path.join(dest, "logs"))
+        for name in os.listdir(PCAPS):
+            if name.endswith((".pcap", ".keys")):
+                shutil.copyfile(os.path.join(PCAPS, name), os.path.join(dest, name))
+        for name in os.listdir(os.path.join(PCAPS, "logs")):
+            shutil.copyfile(os.path.join(PCAPS, "logs", name), os.path.join(dest, "logs", name))
+        self.home = os.path.join(self.stage, "home")
+        os.makedirs(self.home)
+        for top, dirs, files in os.walk(self.stage):
+            for name in dirs:
+                os.chmod(os.path.join(top, name), 0o755)
+            for name in files:
+                os.chmod(os.path.join(top, name), 0o644)
+        self.prefix = []
+        if os.getuid() == 0:
+            os.chown(self.home, 65534, 65534)
+            self.prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        self.env = {"PATH": "/usr/bin:/bin", "HOME": self.home, "LC_ALL": "C.UTF-8",
+                    "WIRESHARK_PLUGIN_DIR": os.path.join(self.stage, "plugins")}
+
+    def close(self):
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def run(self, cmd):
+        proc = subprocess.run(self.prefix + ["bash", "-o", "pipefail", "-c", cmd], cwd=self.stage,
+                              env=self.env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit("make_tutorial: command failed (%d): %s\n%s" % (proc.returncode, cmd, proc.stderr))
+        return "\n".join(line.rstrip() for line in proc.stdout.rstrip("\n").split("\n"))
+
+
+R = None  # the Runner
+
+
+def shown(cmd):
+    """A command and its real output, as a Markdown code block."""
+    out = R.run(cmd)
+    return "\n```console\n$ %s\n%s\n```\n" % (cmd, out) if out else "\n```console\n$ %s\n```\n" % cmd
+
+
+def keys_opt(capture):
+    return '-o "uat:ikev1_decryption_table:$(cat test-pcaps/%s.keys)"' % capture
+
+
+def has_keys(capture):
+    return os.path.exists(os.path.join(PCAPS, capture + ".keys"))
+
+
+_VERDICTS = {}
+
+
+def verdicts(capture, keys=False):
+    """{exchange: (outcome, stall, cause)} from the frames that carry a verdict."""
+    if (capture, keys) in _VERDICTS:
+        return _VERDICTS[capture, keys]
+    cmd = ("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag.outcome -T fields -e ikediag.verdict.exchange "
+           "-e ikediag.outcome -e ikediag.stall -e ikediag.cause" % (keys_opt(capture) + " " if keys else "", capture))
+    out = {}
+    for line in R.run(cmd).splitlines():
+        cells = (line.split("\t") + ["", "", "", ""])[:4]
+        out[cells[0]] = (cells[1], cells[2] or "-", cells[3] or "-")
+    _VERDICTS[capture, keys] = out
+    return out
+
+
+def check(capture):
+    """Stop if the plugin's verdicts differ from what the prose says."""
+    plain = verdicts(capture)
+    keyed = verdicts(capture, keys=True) if has_keys(capture) else plain
+    for exchange, (outcome, stall, cause, cause_keys) in EXPECT[capture].items():
+        got = plain.get(exchange)
+        got_keys = keyed.get(exchange)
+        if got != (outcome, stall, cause) or got_keys != (outcome, stall, cause_keys):
+            sys.exit("make_tutorial: %s %s: the prose expects %s/%s/%s (keys: %s), the plugin says %s (keys: %s); "
+                     "update the tutorial's text and EXPECT" % (capture, exchange, outcome, stall, cause, cause_keys,
+                                                                 got, got_keys))
+    return plain, keyed
+
+
+def verdict_words(v):
+    """'MM complete; QM1 stalled at QM#2: qm-rejected' from verdicts()."""
+    parts = []
+    for exchange, (outcome, stall, cause) in v.items():
+        if outcome == "stalled":
+            parts.append("%s stalled at %s: `%s`" % (exchange, stall, cause))
+        else:
+            parts.append("%s %s" % (exchange, outcome))
+    return "; ".join(parts)
+
+
+def seed_table(link_prefix, compact=False):
+    if compact:
+        rows = ["| seed article case | capture | ikediag verdict without keys | with the capture's keys | note |",
+                "|---|---|---|---|---|"]
+    else:
+        rows = ["| seed article case | capture | misconfiguration in the capture (strongSwan) | ikediag verdict "
+                "without keys | with keys | capture vs. the article |",
+                "|---|---|---|---|---|---|"]
+    for case, capture, change, fidelity in SEED_CASES:
+        plain, keyed = check(capture)
+        with_keys = verdict_words(keyed) if has_keys(capture) else "no key file (no SA got keys)"
+        link = "[`%s`](%stest-pcaps/%s.pcap)" % (capture, link_prefix, capture)
+        if compact:
+            rows.append("| %s | %s | %s | %s | %s |" % (case, link, verdict_words(plain), with_keys,
+                                                         "" if fidelity == "same" else fidelity))
+        else:
+            rows.append("| %s | %s | %s | %s | %s | %s |" % (case, link, change, verdict_words(plain), with_keys,
+                                                              fidelity))
+    return "\n".join(rows) + "\n"
+
+
+FOLD = " | fold -s -w 100"
+
+
+def verdict_block(capture, keys=False):
+    k = keys_opt(capture) + " " if keys else ""
+    return shown("tshark -2 %s-r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e frame.number -e ikediag.stall "
+                 "-e ikediag.cause -e ikediag.offered" % (k, capture)) + \
+        shown("tshark -2 %s-r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (k, capture, FOLD))
+
+
+def sa_table_text(prefix):
+    """The SA table screenshot if docs/make-screenshots.sh could make it."""
+    if os.path.exists(os.path.join(ROOT, "docs", "img", "sa-table.png")):
+        return ("*Statistics > IKE SAs (ikediag)*: the `-z ikediag,sa` table of section 1, here for the "
+                "transform-set mismatch of section 4 with its keys:\n\n![IKE SAs table](%ssa-table.png)\n" % prefix)
+    return ("*Statistics > IKE SAs (ikediag)* should show the `-z ikediag,sa` table of section 1, but with the "
+            "current plugin opening it makes Wireshark 4.0 crash, so `docs/make-screenshots.sh` has no picture "
+            "of it yet.\n")
+
+
+def write_tutorial():
+    for capture in EXPECT:
+        check(capture)
+    md = []
+    add = md.append
+    version = R.run("tshark --version | head -1").rstrip(".")
+    add("""<!-- Generated by docs/make-tutorial.sh from docs/make_tutorial.py: edit that, not this. -->
+# Reading a failing IPsec VPN in a capture: the seed article's walk-through with ikediag
+
+The article this project grew from, *CCIE Security: Troubleshooting Site-to-Site IPSec VPN
+with Crypto Maps*, breaks a working Cisco crypto-map VPN one setting at a time and reads
+`debug crypto isakmp` / `debug crypto ipsec` on both routers. This tutorial walks the same
+path with packet captures instead of debugs: a clean Main Mode + Quick Mode, then each
+broken configuration, what the wire shows, the verdict ikediag prints, and the fix.
+
+The captures are the project's own ([test-pcaps/](../test-pcaps/README.md)): two strongSwan
+5.9.8 peers in IKEv1, left 198.51.100.1 (the initiator, protecting 192.0.2.0/28) and right
+198.51.100.2 (the responder, protecting 192.0.2.128/28), captured on the responder's
+interface, with both daemons' logs. strongSwan's settings have Cisco counterparts:
+
+| Cisco IOS | strongSwan (`swanctl.conf`) |
+|---|---|
+| `crypto isakmp policy N` (encryption, hash, group, authentication) | connection `proposals` (e.g. `aes128-sha256-modp2048`), `local.auth` / `remote.auth` |
+| `crypto isakmp key KEY address PEER` | `secrets { ike-x { id = PEER  secret = KEY } }` |
+| `crypto ipsec transform-set` (esp-aes, esp-sha256-hmac, mode tunnel/transport) | child `esp_proposals` (e.g. `aes128-sha256`), child `mode` |
+| `set pfs groupN` in the crypto map | a DH group in `esp_proposals` (e.g. `aes128-sha256-modp2048`) |
+| `set peer ADDRESS` in the crypto map | connection `remote_addrs` |
+| `match address ACL` in the crypto map (the proxy IDs) | child `local_ts` / `remote_ts` |
+
+Every command below was run by `docs/make-tutorial.sh` on the captures in the repository, and
+the output under it is what it printed; run them from the repository's top folder with the
+plugin installed (`scripts/setup.sh`) to see the same. The tshark used: `%s`.
+Verdicts that rest on silence are known only once the whole capture is read, hence `-2`
+(two passes) everywhere.
+
+**Contents**
+
+1. [A clean Main Mode and Quick Mode](#1-a-clean-main-mode-and-quick-mode)
+2. [ISAKMP policy mismatch](#2-isakmp-policy-mismatch-seen-from-the-initiator) (encryption, hash, DH group, authentication)
+3. [Pre-shared key mismatch](#3-pre-shared-key-mismatch)
+4. [Transform set mismatch](#4-transform-set-mismatch) (encryption, hash), [tunnel vs transport](#43-tunnel-vs-transport)
+5. [Wrong peer in the crypto map](#5-wrong-peer-in-the-crypto-map)
+6. [Wrong crypto ACL (proxy IDs)](#6-wrong-crypto-acl-proxy-ids)
+7. [The same in the Wireshark window](#7-the-same-in-the-wireshark-window)
+8. [Beyond the article](#8-beyond-the-article)
+9. [Summary: every seed case, its capture, the verdict](#9-summary-every-seed-case-its-capture-the-verdict)
+""" % version)
+
+    # ---- 1 ------------------------------------------------------------------------
+    c = "ok-main-quick"
+    add("""
+## 1. A clean Main Mode and Quick Mode
+
+The article starts with `clear crypto session` and a ping that brings the tunnel up. Here the
+same thing is `swanctl --initiate` on the left peer followed by a ping through the tunnel:
+capture [`%s.pcap`](../test-pcaps/%s.pcap). Nine ISAKMP messages, then ESP:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add("""
+ikediag appends `[MM#3 I→R]`-style tags to the Info column: the message's place in its exchange
+(Main Mode MM#1..MM#6, Quick Mode QM#1..QM#3) and its direction (initiator to responder or
+back). The article's debug walk names the same messages. Ask for the fields to get the
+sender's role, the state a Cisco router would show in `show crypto isakmp sa` after the
+message, and a plain-words explanation of what each message carries:
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e ikediag.msg "
+              "-e ikediag.role -e ikediag.state" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e ikediag.explain%s" % (c, FOLD)))
+    add("""
+Read it like the article's debug:
+
+- **MM#1, MM#2**: parameter negotiation. The initiator offers its ISAKMP policies, the
+  responder answers with the one it accepts. ikediag shows both as `ikediag.offered` and
+  `ikediag.chosen` (first command below). A Cisco router is now in `MM_SA_SETUP`.
+- **MM#3, MM#4**: the Diffie-Hellman exchange, with the NAT-D hashes that tell whether a NAT
+  sits between the peers (the article's "NAT-T did its job"). Both sides can now compute the
+  keys, and the pre-shared key goes into them. State `MM_KEY_EXCH`.
+- **MM#5, MM#6**: encrypted; each peer sends its identity and proves it knows the key. Here
+  they go to UDP 4500: both peers announced NAT-T and these strongSwan daemons force UDP
+  encapsulation even without a NAT (test-pcaps/README.md explains why), so MM#3/MM#4 found
+  no NAT, yet the move to 4500 still happens. After MM#6 phase 1 is up: `QM_IDLE`.
+- **QM#1..QM#3**: phase 2, encrypted under the phase-1 keys. QM#1 carries the IPsec
+  proposals (the transform set) and the proxy IDs (the crypto ACL), QM#2 the responder's
+  choice, QM#3 the acknowledgement. Then ESP flows.
+
+Without keys Quick Mode is opaque: ikediag numbers it from the headers alone. With the
+capture's key file (initiator cookie and encryption key, logged by the daemon) Wireshark
+decrypts phase 2 and ikediag reads the transform set offered in QM#1 and chosen in QM#2:
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.msg == \"MM#1\" or ikediag.msg == \"MM#2\"' -T fields "
+              "-e frame.number -e ikediag.msg -e ikediag.offered -e ikediag.chosen" % c))
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg contains \"QM\"' -T fields -e frame.number "
+              "-e ikediag.msg -e ikediag.offered -e ikediag.chosen" % (keys_opt(c), c)))
+    add("""
+`udp-tunnel` is tunnel mode with UDP encapsulation (NAT-T). Two summaries: one line per
+exchange with `-z ikediag,sa`, and a ladder with `-z flow,ikediag,network`:
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z ikediag,sa" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z flow,ikediag,network" % c))
+
+    # ---- 2 ------------------------------------------------------------------------
+    c = "p1-encryption-mismatch"
+    add("""
+## 2. ISAKMP policy mismatch, seen from the initiator
+
+The article changes the ISAKMP policy on the remote peer. From the initiator, "it never makes
+it past the MM#1 and #2 exchange". Capture [`%s.pcap`](../test-pcaps/%s.pcap): the responder
+only accepts AES-256 in phase 1 (`proposals = aes256-sha256-modp2048`, Cisco `encryption aes
+256` in its `crypto isakmp policy`), the initiator offers AES-128:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add("""
+No MM#2: the responder answers MM#1 with an Informational message. It is not encrypted (no
+keys exist yet), so anyone can read its notify, and ikediag's expert info names it and the
+request it refuses:
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z expert" % c))
+    add("The verdict, on the frame that shows it (the stall point is the message that never came):\n")
+    add(verdict_block(c))
+    add("""
+`ikediag.offered` is what the initiator proposed in MM#1 (encryption/hash/DH group/
+authentication); compare it with the peer's policy. `ikediag.cause.cisco` gives the line a Cisco
+responder would have logged:
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.cisco" % c))
+    add("""
+### 2.1 Encryption, hash or DH group: the wire is the same
+
+The article lists what a rejected policy can be: encryption, hash, Diffie-Hellman group,
+authentication type. From the initiator's side the three proposal mismatches look exactly
+alike; here are the encryption, hash ([`p1-hash-mismatch`](../test-pcaps/p1-hash-mismatch.pcap):
+responder `aes128-sha1-modp2048`) and DH group
+([`p1-dh-group-mismatch`](../test-pcaps/p1-dh-group-mismatch.pcap): responder
+`aes128-sha256-modp3072`) captures side by side:
+""")
+    add(shown("for c in p1-encryption-mismatch p1-hash-mismatch p1-dh-group-mismatch; do tshark -2 -r "
+              "test-pcaps/$c.pcap -Y ikediag.cause -T fields -e ikediag.stall -e ikediag.cause -e ikediag.offered; done"))
+    add("""
+Same stall point, same cause, same offer: a capture taken anywhere cannot tell which
+parameter the responder disliked, because the responder never says. As the article puts it,
+"the responder always gets a bit more detail": its log names the mismatch. strongSwan's
+equivalent of the responder's `debug crypto isakmp`:
+""")
+    add(shown("grep -h -E 'received proposals|configured proposals|no proposal found' test-pcaps/logs/p1-encryption-mismatch.right.log "
+              "test-pcaps/logs/p1-hash-mismatch.right.log test-pcaps/logs/p1-dh-group-mismatch.right.log"))
+    add("""
+**Fix**: give both peers one identical policy. On Cisco, a `crypto isakmp policy` on the
+responder whose `encryption`, `hash`, `group` and `authentication` equal one the initiator
+offers (compare with `show crypto isakmp policy` on both); on strongSwan, a common entry in
+`proposals` (here `aes128-sha256-modp2048` on the right, or `aes256-...` on the left). If you
+only have the initiator side and cannot get the peer's configuration, the article's advice
+holds: let the other side initiate, or read `ikediag.offered` out to the peer's admin.
+
+### 2.2 Authentication type
+
+Capture [`p1-auth-method-mismatch.pcap`](../test-pcaps/p1-auth-method-mismatch.pcap): the
+initiator authenticates with a pre-shared key, the responder with an RSA certificate (Cisco
+`authentication pre-share` against `authentication rsa-sig`). A Cisco responder refuses this
+in MM#1, as for the other policy parameters. strongSwan does not: it accepts MM#1, and only
+when MM#3 arrives does it look for a pre-shared key for the peer, find none, and refuse with
+INVALID-KEY-INFORMATION. The capture therefore stops one step later:
+""")
+    c = "p1-auth-method-mismatch"
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z expert" % c))
+    add(verdict_block(c))
+    add(shown("grep -h -E 'selected proposal|no shared key found' test-pcaps/logs/%s.right.log" % c))
+    add("""
+The verdict `key-exchange` (stalled at MM#4) is right about the wire: the responder has no
+pre-shared key for this peer, which is also what a wrong `crypto isakmp key ... address` gives.
+**Fix**: the same authentication method on both sides (Cisco `authentication` in the
+`crypto isakmp policy`; strongSwan `local.auth` / `remote.auth`), and for PSK a key for the
+peer's address on both.
+""")
+
+    # ---- 3 ------------------------------------------------------------------------
+    c = "p1-psk-mismatch"
+    add("""
+## 3. Pre-shared key mismatch
+
+"From the initiator side, everything will look correct until you get to MM#5 where the peers
+are authenticating and it will fail." Capture [`%s.pcap`](../test-pcaps/%s.pcap): the two
+peers have different `secret`s (Cisco: different keys in `crypto isakmp key KEY address PEER`):
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add("""
+MM#1 to MM#4 go through: the policy matches and each side has *a* key for the other, so the
+Diffie-Hellman exchange completes. But the keys that encrypt MM#5 are derived from the
+pre-shared key, so the responder cannot decrypt it. The initiator "will clearly fail and start
+retransmitting until it times out": MM#5 is sent again after 1, 2.4 and 4.4 s (byte-identical
+copies, which ikediag flags as resends), and each copy is answered by an encrypted
+Informational (strongSwan's; a Cisco IOS responder stays silent, an ASA answers in clear).
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z expert" % c))
+    add(verdict_block(c))
+    add("""
+The state column repeats the article's observation that the responder "shows that the key
+exchange failed after MM#4 finished ... due to MM_KEY_EXCH": every MM#5 copy leaves the
+exchange in `MM_KEY_EXCH`:
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.msg == \"MM#5\"' -T fields -e frame.number -e ikediag.msg "
+              "-e ikediag.retransmission.count -e ikediag.state" % c))
+    add("And the responder's log (the first attempt; each copy repeats it):\n")
+    add(shown("grep -m 3 -E 'decryption failed|parsing failed|processing failed' test-pcaps/logs/%s.right.log" % c))
+    add("""
+Without keys, a wrong identity (`crypto isakmp identity`, strongSwan `remote.id`) looks the
+same on the wire, which the diagnosis says. **Fix**: re-enter the same key on both peers:
+Cisco `crypto isakmp key KEY address PEER` (ASA: `tunnel-group PEER ipsec-attributes`,
+`ikev1 pre-shared-key KEY`), strongSwan the `secret` of the `ike` entry whose `id` is the peer.
+""")
+
+    # ---- 4 ------------------------------------------------------------------------
+    c = "p2-esp-encryption-mismatch"
+    add("""
+## 4. Transform set mismatch
+
+"By changing the transform set, I should see the Main Mode exchange complete and Phase 2
+start. From the initiator, you should see Quick Mode fail on QM#2 where no proposal is
+chosen." Capture [`%s.pcap`](../test-pcaps/%s.pcap): the responder's phase 2 only allows
+ESP AES-256 (`esp_proposals = aes256-sha256`, Cisco `crypto ipsec transform-set T esp-aes 256
+esp-sha256-hmac`), the initiator offers AES-128:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add("""
+Main Mode completes (MM#6), QM#1 goes out, and an Informational comes back instead of QM#2.
+That Informational is encrypted with the phase-1 keys, so without them nobody can read the
+reason, and ikediag says what it can:
+""")
+    add(verdict_block(c))
+    add("""
+With the capture's keys Wireshark decrypts the Informational, and ikediag reads its
+NO-PROPOSAL-CHOSEN notify and what QM#1 offered:
+""")
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -q -z expert" % (keys_opt(c), c)))
+    add(verdict_block(c, keys=True))
+    add("As in the article, the responder's log says exactly what did not match:\n")
+    add(shown("grep -h -E 'received proposals: ESP|configured proposals: ESP|no matching proposal' "
+              "test-pcaps/logs/%s.right.log" % c))
+    add("""
+**Fix**: a transform set both sides accept: Cisco `crypto ipsec transform-set` with the same
+ESP encryption and integrity on both peers (and the same `set pfs` in both crypto maps),
+strongSwan a common `esp_proposals` entry.
+
+### 4.2 Transform set: hash (ESP integrity)
+
+"If I change the encryption back ... and change the hash ... on the responder": capture
+[`p2-esp-integrity-mismatch.pcap`](../test-pcaps/p2-esp-integrity-mismatch.pcap), responder
+`esp_proposals = aes128-sha1` (Cisco `esp-sha-hmac`), initiator HMAC-SHA-256. The wire is the
+same as for encryption; the keys tell the cause, the responder's log the detail:
+""")
+    c = "p2-esp-integrity-mismatch"
+    add(verdict_block(c, keys=True))
+    add(shown("grep -h -E 'received proposals: ESP|configured proposals: ESP|no matching proposal' "
+              "test-pcaps/logs/%s.right.log" % c))
+    c = "p2-tunnel-vs-transport"
+    add("""
+### 4.3 Tunnel vs transport
+
+"The same goes for when I configure the responder with mode transport and the other peer is
+mode tunnel." Capture [`%s.pcap`](../test-pcaps/%s.pcap): left `mode = tunnel`, right
+`mode = transport` (Cisco `mode transport` in the responder's transform set). Without keys
+it is again a refused Quick Mode:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e frame.number -e ikediag.stall "
+              "-e ikediag.cause" % c))
+    add("""
+With the keys, the notify shows the difference between the vendors: a Cisco responder refuses
+the mode in the proposal (NO-PROPOSAL-CHOSEN, "transform proposal not supported"), but
+strongSwan looks for a child configuration matching both the traffic and the mode, finds
+none, and answers INVALID-ID-INFORMATION, the notify for a proxy-ID mismatch. ikediag goes by
+the notify, so it says `proxy-id`, and its diagnosis names the mode as the other candidate:
+""")
+    add(verdict_block(c, keys=True))
+    add(shown("grep -h -E 'no matching CHILD_SA config' test-pcaps/logs/%s.right.log" % c))
+    add("""
+**Fix**: the same mode on both sides (Cisco `mode tunnel` in both transform sets; strongSwan
+`mode = tunnel`). Site-to-site crypto maps use tunnel mode.
+""")
+
+    # ---- 5 ------------------------------------------------------------------------
+    c = "p1-responder-other-peer"
+    add("""
+## 5. Wrong peer in the crypto map
+
+The article mistypes the peer address in the responder's crypto map (`set peer`); the
+responder's `debug crypto ipsec` then says the peer is not found in the crypto map and phase 2
+is refused. Phase 1 is unaffected on Cisco, because `crypto isakmp key ... address` still
+matches the real peer.
+
+**The corpus has no capture of that exact case.** strongSwan has no separate crypto map: the
+peer address belongs to the connection (`remote_addrs`), so a wrong peer address there means
+the responder has no connection at all for the initiator, and it refuses already in MM#1. The
+nearest capture is [`%s.pcap`](../test-pcaps/%s.pcap), a responder whose connection is for
+198.51.100.77:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add(verdict_block(c))
+    add(shown("grep -h -E 'no IKE config found' test-pcaps/logs/%s.right.log" % c))
+    add("""
+strongSwan answers an unknown peer with the same NO-PROPOSAL-CHOSEN as a policy mismatch, so
+the verdict is `isakmp-policy`, and its candidates include "no policy, PSK or peer entry for
+this initiator". With the Cisco router of the article, the capture would instead show a
+complete Main Mode and a Quick Mode refused at QM#2 (`qm-rejected`; with keys `transform-set`,
+because Cisco IOS answers with NO-PROPOSAL-CHOSEN; see section 4). **Fix**: the crypto map's
+`set peer` must be the address the peer really uses (strongSwan `remote_addrs`), and
+`crypto isakmp key` must name the same address.
+""")
+
+    # ---- 6 ------------------------------------------------------------------------
+    c = "p2-traffic-selector-mismatch"
+    add("""
+## 6. Wrong crypto ACL (proxy IDs)
+
+"Now lets say I mess up and put the wrong ACL in the crypto map ... On the responder, it will
+clearly state that the proxy IDs are what were not supported." Capture
+[`%s.pcap`](../test-pcaps/%s.pcap): the initiator protects 192.0.2.0/28 to 192.0.2.128/28,
+but the responder expects the far subnet to be 192.0.2.16/28 (`remote_ts`; Cisco: the crypto
+ACL in `match address` is not the mirror image of the peer's):
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add(verdict_block(c))
+    add("With the keys the notify is INVALID-ID-INFORMATION and the cause narrows to `proxy-id`:\n")
+    add(verdict_block(c, keys=True))
+    add(shown("grep -h -E 'no matching CHILD_SA config' test-pcaps/logs/%s.right.log" % c))
+    add("""
+The proxy IDs the initiator sent are in the decrypted QM#1: Wireshark's ISAKMP dissector
+shows its two Identification payloads, the initiator's subnet then the responder's (address,
+mask):
+""")
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg == \"QM#1\"' -T fields "
+              "-e isakmp.id.data.ipv4_addr -e isakmp.id.data.ipv4_subnet -E occurrence=a -E aggregator=," % (keys_opt(c), c)))
+    add("""
+**Fix**: make the crypto ACLs mirror images: the initiator's `permit ip 192.0.2.0 0.0.0.15
+192.0.2.128 0.0.0.15` must meet `permit ip 192.0.2.128 0.0.0.15 192.0.2.0 0.0.0.15` on the
+responder; in strongSwan each side's `local_ts` is the other's `remote_ts`.
+""")
+
+    # ---- 7 ------------------------------------------------------------------------
+    add("""
+## 7. The same in the Wireshark window
+
+Everything above is also in the GUI. With the profile shipped in
+[profiles/ikediag](../profiles/README.md) the packet list has *IKE msg*, *Role* and *Cause*
+columns, resends are orange, refusals pink and the frame with a stalled exchange's verdict
+red. The PSK mismatch of section 3:
+
+![packet list](img/packet-list.png)
+
+Frame 11 selected, the *IKE diagnosis* subtree open: the message, the role, the resend link,
+the Cisco state, the explanation, then the verdict (outcome, stall point, cause, diagnosis,
+what to check, what a Cisco responder would log, the evidence frames):
+
+![packet detail](img/packet-detail.png)
+
+*Analyze > Expert Information*: the stall and every resend:
+
+![expert information](img/expert-info.png)
+
+*Statistics > Flow Graph*, flow type *IKEv1 (ikediag)*: the ladder, with the verdict in the
+comment column:
+
+![flow graph](img/flow-graph.png)
+
+%s
+`docs/make-screenshots.sh` re-makes the pictures from the current code with the real
+Wireshark under Xvfb.
+""" % sa_table_text("img/"))
+
+    # ---- 7b: beyond the article ------------------------------------------------------
+    add("""
+## 8. Beyond the article
+
+The corpus has more failures than the article breaks. One line per verdict (capture, stall
+point, cause without keys); `tshark -2 -r test-pcaps/NAME.pcap -Y ikediag.cause -T fields -e ikediag.cause.text`
+gives the diagnosis, and [test-pcaps/README.md](../test-pcaps/README.md) the scenarios:
+""")
+    others = [c for c in ("p1-responder-down", "p1-responder-filtered", "p1-no-psk-for-peer", "nat-t-4500-blocked", "am-refused",
+                          "am-psk-mismatch", "p2-pfs-one-side", "p2-pfs-group-mismatch", "p2-qm-no-response",
+                          "qm3-initiator-install-fails", "p1-id-mismatch", "p1-peer-id-rejected")
+              if os.path.exists(os.path.join(PCAPS, c + ".pcap"))]
+    add(shown("for c in %s; do tshark -2 -r test-pcaps/$c.pcap -Y ikediag.cause -T fields -e ikediag.stall "
+              "-e ikediag.cause | sed \"s/^/$c\\t/\"; done | column -t" % " ".join(others)))
+    add("""
+PFS is the one phase-2 setting the article does not break: `set pfs group14` on one crypto
+map only (strongSwan: a DH group in one side's `esp_proposals`) or different groups is
+refused like a transform set (`transform-set` with keys).
+""")
+
+    # ---- 8 ------------------------------------------------------------------------
+    add("""
+## 9. Summary: every seed case, its capture, the verdict
+
+Each verdict below is what `tshark -2 -r test-pcaps/CAPTURE.pcap -Y ikediag.outcome -T fields
+-e ikediag.verdict.exchange -e ikediag.outcome -e ikediag.stall -e ikediag.cause` prints for
+the capture (with `-o "uat:ikev1_decryption_table:$(cat test-pcaps/CAPTURE.keys)"` for the
+keys column).
+
+""")
+    add(seed_table("../"))
+    add("""
+What the table teaches is the article's point: the stall point says which phase and which
+step broke (MM#2: the policy; MM#4: the key lookup; MM#5: the key itself; QM#2: phase 2),
+and the responder knows more than the initiator. Without keys a refused Quick Mode is only
+`qm-rejected`; with the keys (or the responder's log) it becomes `transform-set` or
+`proxy-id`.
+""")
+    return "".join(md)
+
+
+def write_readme_section():
+    table_shot = ", the IKE SAs table" if os.path.exists(os.path.join(ROOT, "docs", "img", "sa-table.png")) else ""
+    md = """<!-- Generated by docs/make-tutorial.sh from docs/make_tutorial.py: edit that, not this.
+     Text for a section of the top-level README.md. -->
+## Learning IKE with ikediag
+
+[docs/tutorial.md](docs/tutorial.md) follows the seed article (*Troubleshooting Site-to-Site
+IPSec VPN with Crypto Maps*) with the bundled captures: a clean Main Mode + Quick Mode, then
+each broken configuration, what the wire shows, the verdict ikediag prints, and the fix.
+Every command and output in it is real: `docs/make-tutorial.sh` re-runs them and rewrites
+the file, and stops if a verdict no longer matches the text.
+
+![packet list with the ikediag profile](docs/img/packet-list.png)
+
+![the IKE diagnosis subtree of a stalled Main Mode](docs/img/packet-detail.png)
+
+More pictures (Expert Information, Flow Graph%s) are in [docs/img/](docs/img/) and in the
+tutorial; `docs/make-screenshots.sh` re-makes them with the real Wireshark under Xvfb.
+
+
+### The ikediag profile
+
+[profiles/ikediag](profiles/README.md) adds the columns *IKE msg* (`ikediag.msg`), *Role*
+(`ikediag.role`) and *Cause* (`ikediag.cause`), colours a stalled exchange's verdict red,
+refusals pink, resends orange and completions green, and adds filter buttons. Install it by
+copying the folder, `cp -r profiles/ikediag ~/.config/wireshark/profiles/`, or in Wireshark
+with *Edit > Configuration Profiles... > Import > from zip file* and
+`profiles/ikediag-profile.zip`; then choose *ikediag* in the status bar's profile box (or
+`wireshark -C ikediag`).
+
+### The seed article's broken configurations
+
+""" % table_shot
+    md += seed_table("", compact=True)
+    md += """
+Each verdict is what `tshark -2 -r CAPTURE -Y ikediag.outcome -T fields -e ikediag.verdict.exchange
+-e ikediag.outcome -e ikediag.stall -e ikediag.cause` prints; the tutorial shows the diagnosis
+text of each and explains the notes.
+"""
+    return md
+
+
+def main():
+    global R
+    args = sys.argv[1:]
+    check_only = "--check" in args
+    args = [a for a in args if a != "--check"]
+    if len(args) != 1:
+        sys.exit(__doc__)
+    R = Runner(args[0])
+    try:
+        tutorial = write_tutorial()
+        readme = write_readme_section()
+    finally:
+        R.close()
+    outputs = {"tutorial.md": tutorial, "README-docs.md": readme}
+    if check_only:
+        stale = []
+        for name, text in outputs.items():
+            try:
+                with open(os.path.join(ROOT, "docs", name)) as f:
+                    if f.read() != text:
+                        stale.append(name)
+            except FileNotFoundError:
+                stale.append(name)
+        if stale:
+            sys.exit("make_tutorial: stale: %s (run docs/make-tutorial.sh)" % " ".join("docs/" + n for n in stale))
+        print("make_tutorial: docs/tutorial.md and docs/README-docs.md are current")
+        return
+    for name, text in outputs.items():
+        with open(os.path.join(ROOT, "docs", name), "w") as f:
+            f.write(text)
+    print("make_tutorial: wrote docs/tutorial.md (%d lines) and docs/README-docs.md" % tutorial.count("\n"))
+
+
+if __name__ == "__main__":
+    main()
