@@ -35,6 +35,7 @@ if [ -n "$missing" ]; then
     [ "$(id -u)" = 0 ] || die "missing packages:$missing (apt-get install them)"
     log "installing:$missing"
     apt-get update -qq
+    # shellcheck disable=SC2086  # one word per package
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
@@ -49,10 +50,10 @@ PLUGIN=$BUILD_DIR/plugins/4.0/epan/ikediag.so
 # ---- stage -----------------------------------------------------------------------
 STAGE=$(mktemp -d /tmp/ikediag-shots.XXXXXX)
 chmod 755 "$STAGE"
-XVFB_PID="" WS_PID=""
+XVFB_PID="" WS_PID="" MAIN=""
 cleanup() {
-    [ -n "$WS_PID" ] && kill "$WS_PID" 2>/dev/null || true
-    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+    if [ -n "$WS_PID" ]; then kill "$WS_PID" 2>/dev/null || true; fi
+    if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
     wait 2>/dev/null || true
     rm -rf "$STAGE"
 }
@@ -136,6 +137,22 @@ ws_start() {
     WS_PID=$!
 }
 
+# ws_open TITLE ARGS...: ws_start, then MAIN := the id of the main window (whose title
+# holds TITLE); one retry, since a Wireshark started right after another one has been seen
+# to abort at start-up under Xvfb.  Not in $(...): WS_PID must stay in this shell.
+ws_open() {
+    local title=$1
+    shift
+    for _ in 1 2; do
+        ws_start "$@"
+        if MAIN=$(wait_window "$title"); then return 0; fi
+        log "wireshark did not open its window ($(tail -3 "$STAGE/wireshark.log" | tr '\n' ' ')), retrying"
+        ws_stop
+        sleep 1
+    done
+    return 1
+}
+
 ws_stop() {
     [ -n "$WS_PID" ] || return 0
     kill "$WS_PID" 2>/dev/null || true
@@ -164,8 +181,7 @@ failed=""
 # Frame 11 is the last MM#5 resend, which carries the verdict.  The list crop keeps the
 # menu, toolbar, filter bar and the list; the detail crop keeps the detail pane after
 # the "IKE diagnosis" subtree is expanded (click the first detail row, End, Right).
-ws_start -r "$CAPTURE.pcap" -Y ikediag -g 11
-MAIN=$(wait_window "$CAPTURE.pcap") || die "the main window did not appear (wireshark.log: $(cat "$STAGE/wireshark.log"))"
+ws_open "$CAPTURE.pcap" -r "$CAPTURE.pcap" -Y ikediag -g 11 || die "the main window did not appear"
 settle 3
 xdotool windowfocus --sync "$MAIN"
 xdotool mousemove --window "$MAIN" 300 406 click 1
@@ -177,8 +193,7 @@ shot "$MAIN" packet-detail.png 1280x540+0+392
 ws_stop
 
 # ---- 3: Expert Information (-z expert), ungrouped so each message shows in full ------
-ws_start -r "$CAPTURE.pcap" -z expert
-wait_window "$CAPTURE.pcap" >/dev/null || die "the main window did not appear (wireshark.log: $(cat "$STAGE/wireshark.log"))"
+ws_open "$CAPTURE.pcap" -r "$CAPTURE.pcap" -z expert || die "the main window did not appear"
 EXPERT=$(wait_window "Expert Information") || die "no Expert Information dialog"
 settle 2
 xdotool windowsize "$EXPERT" 1100 330
@@ -196,7 +211,7 @@ ws_stop
 # ---- 4: Statistics > IKE SAs (ikediag), i.e. -z ikediag,sa, with the capture's keys --
 cp "$ROOT/test-pcaps/$TABLE_CAPTURE.keys" "$PROFILE/ikev1_decryption_table"
 chmod 644 "$PROFILE/ikev1_decryption_table"
-[ "$(id -u)" = 0 ] && chown 65534:65534 "$PROFILE/ikev1_decryption_table"
+if [ "$(id -u)" = 0 ]; then chown 65534:65534 "$PROFILE/ikev1_decryption_table"; fi
 ws_start -r "$TABLE_CAPTURE.pcap" -z ikediag,sa
 TABLE=$(wait_window "IKE SAs") || TABLE=""
 settle 3
@@ -219,8 +234,7 @@ ws_stop
 rm -f "$PROFILE/ikev1_decryption_table"
 
 # ---- 5: Statistics > Flow Graph, flow type "IKEv1 (ikediag)" -------------------------
-ws_start -r "$CAPTURE.pcap"
-MAIN=$(wait_window "$CAPTURE.pcap") || die "the main window did not appear"
+ws_open "$CAPTURE.pcap" -r "$CAPTURE.pcap" || die "the main window did not appear"
 settle 2
 xdotool windowfocus --sync "$MAIN"
 xdotool key alt+s                                         # the Statistics menu

@@ -398,7 +398,7 @@ peers have different `secret`s (Cisco: different keys in `crypto isakmp key KEY 
 MM#1 to MM#4 go through: the policy matches and each side has *a* key for the other, so the
 Diffie-Hellman exchange completes. But the keys that encrypt MM#5 are derived from the
 pre-shared key, so the responder cannot decrypt it. The initiator "will clearly fail and start
-retransmitting until it times out": MM#5 is sent again after 1, 2.4 and 4.4 s (byte-identical
+retransmitting until it times out": MM#5 is sent again about 1, 2.4 and 4.4 s later (byte-identical
 copies, which ikediag flags as resends), and each copy is answered by an encrypted
 Informational (strongSwan's; a Cisco IOS responder stays silent, an ASA answers in clear).
 """)
