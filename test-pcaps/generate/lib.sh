@@ -34,7 +34,7 @@ set_defaults() {
         eval "${s}_IKE_PROP=aes128-sha256-modp2048 ${s}_ESP_PROP=aes128-sha256"
         eval "${s}_AUTH=psk ${s}_REMOTE_AUTH=psk ${s}_MODE=tunnel ${s}_DPD_DELAY=0s ${s}_DPD_ACTION=clear"
         eval "${s}_CHILD_REKEY=1h ${s}_IKE_REKEY=4h ${s}_EXTRA_CHILDREN= ${s}_SECRETS= ${s}_KEEPALIVE=20s"
-        eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH="
+        eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH= ${s}_CHILD_EXTRA= ${s}_CONN_EXTRA="
         eval "${s}_PSK=\$PSK"
     done
 }
@@ -213,6 +213,7 @@ connections {
         rekey_time = $(v IKE_REKEY)
         dpd_delay = $(v DPD_DELAY)
         dpd_timeout = 6s
+$(v CONN_EXTRA)
         local {
             auth = $(v AUTH)
             id = $(v LOCAL_ID)
@@ -232,6 +233,7 @@ $(v EXTRA_AUTH)
                 mode = $(v MODE)
                 rekey_time = $(v CHILD_REKEY)
                 dpd_action = $(v DPD_ACTION)
+$(v CHILD_EXTRA)
             }
 $(v EXTRA_CHILDREN)
         }
