@@ -58,6 +58,8 @@ typedef struct _seq_analysis_info {
 
 WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
                                          const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
+/* Exported by libwireshark: colour the row like the packet list (profile colour rules). */
+WS_DLL_PUBLIC void sequence_analysis_use_color_filter(packet_info *pinfo, seq_analysis_item_t *sai);
 WS_DLL_PUBLIC seq_analysis_item_t *sequence_analysis_create_sai_with_addresses(packet_info *pinfo,
                                                                                seq_analysis_info_t *sainfo);
 
@@ -169,6 +171,7 @@ static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sa
     if (!sai)
         return NULL;
     sai->frame_number = pinfo->num;
+    sequence_analysis_use_color_filter(pinfo, sai);
     sai->port_src = (guint16)pinfo->srcport;
     sai->port_dst = (guint16)pinfo->destport;
     sai->frame_label = g_strdup(views_message_label(res, label, sizeof label));

@@ -18,7 +18,7 @@ static int hf_sa = -1, hf_exchange = -1, hf_msg = -1, hf_phase = -1, hf_role = -
 static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_count = -1;
 static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
-static int hf_verdict_exchange = -1, hf_cause_check = -1;
+static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
@@ -44,6 +44,7 @@ void render_register_fields(int proto)
         { &hf_stall, { "Stalled at", "ikediag.stall", FT_STRING, BASE_NONE, NULL, 0, "The message that never came or was never accepted", HFILL } },
         { &hf_cause, { "Cause", "ikediag.cause", FT_STRING, BASE_NONE, NULL, 0, "Stable cause id", HFILL } },
         { &hf_cause_text, { "Diagnosis", "ikediag.cause.text", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_cause_likely, { "Likely", "ikediag.cause.likely", FT_STRING, BASE_NONE, NULL, 0, "One candidate the capture cannot tell from the others", HFILL } },
         { &hf_cause_check, { "What to check", "ikediag.cause.check", FT_STRING, BASE_NONE, NULL, 0, "Where to look in Cisco and strongSwan configuration", HFILL } },
         { &hf_cause_cisco, { "A Cisco responder would log", "ikediag.cause.cisco", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_evidence, { "Evidence", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "Frames that support the diagnosis", HFILL } },
@@ -157,6 +158,15 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
     }
 }
 
+/* One item per "; "-separated clause of a rule's text. */
+static void add_clauses(proto_tree *tree, int hf, const char *text)
+{
+    gchar **clauses = g_strsplit(text, "; ", -1);
+    for (gchar **c = clauses; *c; c++)
+        add_generated_string(tree, hf, *c);
+    g_strfreev(clauses);
+}
+
 static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_exchange_t *ex,
                            const ike_verdict_t *v, const ike_result_t *res)
 {
@@ -184,9 +194,14 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     if (WANTED(tree, hf_cause_text)) {
         g_snprintf(text, sizeof text, "Stalled at %s: %s (%s); likely %s. Check: %s", stall, rule->summary,
                    evidence, rule->candidates, rule->check);
-        add_generated_string(tree, hf_cause_text, text);
+        proto_item *it = add_generated_string(tree, hf_cause_text, text);
+        /* tree labels stop at 240 characters: the label gets the sentence, the
+         * clauses of the candidates and of the check get an item each */
+        proto_item_set_text(it, "Diagnosis: Stalled at %s: %s (%s)", stall, rule->summary, evidence);
+        add_clauses(proto_item_add_subtree(it, ett_verdict), hf_cause_likely, rule->candidates);
     }
-    add_generated_string(tree, hf_cause_check, rule->check);
+    if (WANTED(tree, hf_cause_check))
+        add_clauses(tree, hf_cause_check, rule->check);
     if (rule->cisco_log[0])
         add_generated_string(tree, hf_cause_cisco, rule->cisco_log);
     for (unsigned i = 0; i < v->n_evidence; i++)

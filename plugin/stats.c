@@ -169,6 +169,9 @@ static void table_init(stat_tap_table_ui *ui)
         table_tracker = tracker_new(refresh_sa_rows, ui);
     if (!table_by_sa)
         table_by_sa = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* The GUI resets the tables before the first packet, while ui->tables is still NULL. */
+    if (!ui->tables)
+        ui->tables = g_array_new(FALSE, TRUE, sizeof(stat_tap_table *));
     /* Tables may survive from an earlier run (the GUI frees them separately). */
     g_hash_table_remove_all(table_by_sa);
     for (guint i = 0; ui->tables && i < ui->tables->len; i++) {

@@ -5,16 +5,16 @@
 #include <stddef.h>
 
 static const char *const main_mode[] = {
-    [1] = "MM#1: the initiator offers its ISAKMP policies (SA payload), one proposal per "
-          "'crypto isakmp policy': encryption, hash, DH group, authentication method, lifetime.",
+    [1] = "MM#1: the initiator's SA payload: its ISAKMP policies, one transform per 'crypto isakmp "
+          "policy' (strongSwan 'proposals'): encryption, hash, DH group, authentication method, lifetime.",
     [2] = "MM#2: the responder picks the one policy it accepts and returns it; no match "
           "means a NO-PROPOSAL-CHOSEN notify instead.",
     [3] = "MM#3: the initiator's Diffie-Hellman public value and nonce, plus NAT-D hashes "
           "that reveal a NAT on the path (RFC 3947).",
-    [4] = "MM#4: the responder's Diffie-Hellman public value, nonce and NAT-D hashes; both "
-          "sides can now compute the shared keys (SKEYID, which a PSK enters).",
-    [5] = "MM#5: the initiator's identity and proof of the pre-shared key (or signature), "
-          "already encrypted with the new keys; moves to UDP 4500 if NAT was detected.",
+    [4] = "MM#4: the responder's Diffie-Hellman value (KE), nonce and NAT-D hashes; both sides now "
+          "derive the keys (SKEYID) from the DH secret, the nonces and the pre-shared key.",
+    [5] = "MM#5: the initiator's identity (ID) and proof (HASH_I, made with the pre-shared key, or a "
+          "signature), encrypted with the new keys; on UDP 4500 once NAT-T is in use.",
     [6] = "MM#6: the responder's identity and proof, encrypted; when the initiator accepts "
           "it, phase 1 is up (Cisco QM_IDLE).",
 };
@@ -28,11 +28,11 @@ static const char *const aggressive_mode[] = {
 };
 
 static const char *const quick_mode[] = {
-    [1] = "QM#1: the initiator's transform sets (ESP encryption and integrity, mode, PFS "
-          "group) and proxy IDs from the crypto ACL, encrypted under the phase-1 SA.",
-    [2] = "QM#2: the responder's chosen transform and its proxy IDs; a mismatch gives a "
-          "NO-PROPOSAL-CHOSEN or INVALID-ID-INFORMATION notify instead.",
-    [3] = "QM#3: the initiator's hash acknowledging QM#2; both IPsec SAs (one per "
+    [1] = "QM#1: HASH(1), the initiator's transform sets (ESP encryption, integrity, mode), a nonce, "
+          "a DH value with PFS, and the proxy IDs from the crypto ACL; encrypted under phase 1.",
+    [2] = "QM#2: HASH(2), the responder's chosen transform, its nonce (and DH value with PFS) and "
+          "the proxy IDs; a mismatch gives NO-PROPOSAL-CHOSEN or INVALID-ID-INFORMATION instead.",
+    [3] = "QM#3: HASH(3), the initiator's acknowledgement of QM#2; both IPsec SAs (one per "
           "direction) are installed and ESP can flow.",
 };
 

@@ -30,7 +30,8 @@
     "'esp_proposals' (a DH group there means PFS) and 'mode'."
 #define CHECK_PROXY_ID                                                                         \
     "Make the crypto ACLs mirror images: Cisco 'crypto map ... match address ACL' and 'set " \
-    "peer'; strongSwan 'local_ts'/'remote_ts' must equal the peer's remote/local."
+    "peer'; strongSwan 'local_ts'/'remote_ts' must equal the peer's remote/local; if they "  \
+    "match, compare the mode (transform-set 'mode', strongSwan 'mode')."
 
 #define REPLY_LOST(kind, stall, after, what)                                                         \
     { kind, stall, IKE_EV_PEER_RESEND, 0, "reply-lost", what " lost on the way back",                    \
@@ -44,9 +45,9 @@
 const ike_rule_t ike_rules[] = {
     /* ---- Main Mode: MM#1 not answered by MM#2 ---- */
     { MM, 2, IKE_EV_CLEAR_NOTIFY, 0, "isakmp-policy", "ISAKMP policy mismatch",
-      "encryption, hash, DH group, authentication method or lifetime mismatch; or no "
-      "policy, PSK or peer entry for this initiator (strongSwan also answers an unknown peer "
-      "with NO-PROPOSAL-CHOSEN)",
+      "encryption, hash, DH group or authentication method mismatch (a longer lifetime only on "
+      "Cisco IOS); or no policy, PSK or peer entry for this initiator (strongSwan also answers "
+      "an unknown peer with NO-PROPOSAL-CHOSEN)",
       CHECK_P1_POLICY,
       "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (phase 1 SA policy not acceptable)", 0 },
     { MM, 2, IKE_EV_ANY, 0, "no-response", "no response to MM#1",
@@ -81,9 +82,12 @@ const ike_rule_t ike_rules[] = {
     /* ---- Main Mode: MM#3 not answered by MM#4 ---- */
     { MM, 4, IKE_EV_ANY, 0, "key-exchange", "key exchange refused at MM#3",
       "no pre-shared key for this peer on the responder (strongSwan answers "
-      "INVALID-KEY-INFORMATION; an ASA stays silent), or a Diffie-Hellman failure",
+      "INVALID-KEY-INFORMATION; an ASA stays silent); or an authentication-method mismatch "
+      "(strongSwan finds no PSK only at MM#3); or a Diffie-Hellman failure",
       "Configure a pre-shared key for this peer's address or identity on the responder "
-      "(Cisco 'crypto isakmp key ... address PEER', ASA tunnel-group; strongSwan 'secrets').",
+      "(Cisco 'crypto isakmp key ... address PEER', ASA tunnel-group; strongSwan 'secrets'); "
+      "compare the authentication methods (Cisco 'authentication pre-share|rsa-sig', "
+      "strongSwan local/remote 'auth').",
       "%CRYPTO-4-IKMP_NO_PRESHARED_KEY: Preshared key for remote peer is missing", 0 },
 
     /* ---- Main Mode: MM#2/MM#4 reached the initiator and it never went on ---- */

@@ -24,6 +24,17 @@ static void test_explanations_name_payloads(void)
     g_assert_nonnull(strstr(ike_explain(IKE_KIND_MAIN, 5), "pre-shared key"));
     g_assert_nonnull(strstr(ike_explain(IKE_KIND_QUICK, 1), "proxy IDs"));
     g_assert_nonnull(strstr(ike_explain(IKE_KIND_QUICK, 1), "transform sets"));
+    /* each message names what it carries */
+    static const struct { ike_kind_t kind; unsigned step; const char *word; } carries[] = {
+        { IKE_KIND_MAIN, 2, "policy" }, { IKE_KIND_MAIN, 4, "Diffie-Hellman" }, { IKE_KIND_MAIN, 4, "nonce" },
+        { IKE_KIND_MAIN, 5, "identity" }, { IKE_KIND_MAIN, 6, "identity" }, { IKE_KIND_AGGRESSIVE, 1, "identity" },
+        { IKE_KIND_AGGRESSIVE, 1, "nonce" }, { IKE_KIND_AGGRESSIVE, 2, "hash" }, { IKE_KIND_AGGRESSIVE, 3, "hash" },
+        { IKE_KIND_QUICK, 1, "nonce" }, { IKE_KIND_QUICK, 1, "HASH(1)" }, { IKE_KIND_QUICK, 2, "proxy IDs" },
+        { IKE_KIND_QUICK, 2, "nonce" }, { IKE_KIND_QUICK, 3, "HASH(3)" }, { IKE_KIND_INFO, 0, "notify" },
+        { IKE_KIND_INFO, 0, "Delete" }, { IKE_KIND_TRANSACTION, 0, "XAUTH" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(carries); i++)
+        g_assert_nonnull(strstr(ike_explain(carries[i].kind, carries[i].step), carries[i].word));
     for (unsigned s = 1; s <= 6; s++)
         g_assert_nonnull(ike_explain(IKE_KIND_MAIN, s));
     for (unsigned s = 1; s <= 3; s++) {
