@@ -34,7 +34,7 @@ set_defaults() {
         eval "${s}_IKE_PROP=aes128-sha256-modp2048 ${s}_ESP_PROP=aes128-sha256"
         eval "${s}_AUTH=psk ${s}_REMOTE_AUTH=psk ${s}_MODE=tunnel ${s}_DPD_DELAY=0s ${s}_DPD_ACTION=clear"
         eval "${s}_CHILD_REKEY=1h ${s}_IKE_REKEY=4h ${s}_EXTRA_CHILDREN= ${s}_SECRETS= ${s}_KEEPALIVE=20s"
-        eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH= ${s}_CHILD_EXTRA= ${s}_CONN_EXTRA="
+        eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH= ${s}_CHILD_EXTRA= ${s}_CONN_EXTRA= ${s}_CHARON_EXTRA="
         eval "${s}_PSK=\$PSK"
     done
 }
@@ -177,6 +177,7 @@ charon {
     retransmit_tries = 3
     keep_alive = $(v KEEPALIVE)
     i_dont_care_about_security_and_use_aggressive_mode_psk = $(v AGGR_PSK_OK)
+$(v CHARON_EXTRA)
     plugins {
         kernel-libipsec { load = yes }
     }
