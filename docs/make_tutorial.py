@@ -673,24 +673,41 @@ def main():
         readme = write_readme_section()
     finally:
         R.close()
-    outputs = {"tutorial.md": tutorial, "README-docs.md": readme}
+    outputs = {"docs/tutorial.md": tutorial, "docs/README-docs.md": readme,
+               "README.md": spliced_readme(readme)}
     if check_only:
         stale = []
         for name, text in outputs.items():
             try:
-                with open(os.path.join(ROOT, "docs", name)) as f:
+                with open(os.path.join(ROOT, name)) as f:
                     if f.read() != text:
                         stale.append(name)
             except FileNotFoundError:
                 stale.append(name)
         if stale:
-            sys.exit("make_tutorial: stale: %s (run docs/make-tutorial.sh)" % " ".join("docs/" + n for n in stale))
-        print("make_tutorial: docs/tutorial.md and docs/README-docs.md are current")
+            sys.exit("make_tutorial: stale: %s (run docs/make-tutorial.sh)" % " ".join(stale))
+        print("make_tutorial: docs/tutorial.md, docs/README-docs.md and README.md's docs section are current")
         return
     for name, text in outputs.items():
-        with open(os.path.join(ROOT, "docs", name), "w") as f:
+        with open(os.path.join(ROOT, name), "w") as f:
             f.write(text)
-    print("make_tutorial: wrote docs/tutorial.md (%d lines) and docs/README-docs.md" % tutorial.count("\n"))
+    print("make_tutorial: wrote docs/tutorial.md (%d lines), docs/README-docs.md and README.md's docs section"
+          % tutorial.count("\n"))
+
+
+README_BEGIN = "<!-- docs section: made by docs/make-tutorial.sh, do not edit by hand -->\n"
+README_END = "<!-- end of docs section -->\n"
+
+
+def spliced_readme(section):
+    """README.md with the text between the two markers replaced by the docs section."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        sys.exit("make_tutorial: README.md lacks the docs section markers")
+    body = section.split("-->\n", 1)[1].lstrip("\n")  # drop the generated-file comment
+    return text[:begin] + README_BEGIN + body + README_END + text[end + len(README_END):]
 
 
 if __name__ == "__main__":

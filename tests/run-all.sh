@@ -4,6 +4,7 @@
 #   2. the core and its unit tests again under AddressSanitizer + UBSan
 #   3. tshark with the plugin under valgrind over every capture (tests/valgrind.sh)
 #   4. a short libFuzzer run on the core (tests/fuzz/run.sh --short)
+#   5. the tutorial and the README's docs section still match the plugin's real output
 # It ends with one "N passed, M failed" line and exits non-zero if anything failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -35,6 +36,7 @@ step "build, unit and integration tests" build_and_test
 step "unit tests under ASan/UBSan" sanitized_core
 [ -x tests/valgrind.sh ] && step "plugin under valgrind" tests/valgrind.sh build/plugins
 [ -x tests/fuzz/run.sh ] && step "short fuzz run" tests/fuzz/run.sh --short
+step "docs are current" env CHECK=1 NO_BUILD=1 docs/make-tutorial.sh
 
 echo "run-all: $passed passed, $failed failed"
 [ "$failed" = 0 ]
