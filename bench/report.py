@@ -97,14 +97,18 @@ def memory_table(rows):
 
 
 def callgrind_table(rows):
-    print("| build | capture | command | Ir/frame, whole tshark, on - off | Ir in dissect_ikediag per frame "
-          "| per ISAKMP frame | biggest plugin functions (inclusive Ir per ISAKMP frame) |")
-    print("|---|---|---|---:|---:|---:|---|")
+    print("| build | capture | command | Ir/frame on | Ir/frame off | ratio | Ir/frame, on - off "
+          "| Ir in dissect_ikediag per frame | per ISAKMP frame | biggest plugin functions (inclusive Ir per ISAKMP frame) |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         ike = max(r["meta"].get("ike_frames", 0), 1)
         top = ", ".join("%s %.0f" % (fn, ir / ike) for fn, ir in r["top"][1:6] if not fn.startswith("0x"))
-        print("| %s | %s | %s | %.0f | %.0f | %.0f | %s |" % (r["label"], r["capture"], r["command"],
-                                                           r["ir_delta_per_frame"], r["ir_dissect_per_frame"],
+        if not r.get("ir_startup_off"):
+            continue  # without start-up counts the whole-process figures mean little
+        on, off = r["ir_per_frame_on"], r["ir_per_frame_off"]
+        print("| %s | %s | %s | %.0f | %.0f | %.3f | %.0f | %.0f | %.0f | %s |" % (r["label"], r["capture"], r["command"],
+                                                           on, off, on / off,
+                                                           on - off, r["ir_dissect_per_frame"],
                                                            r["ir_dissect_per_ike_frame"], top))
 
 
