@@ -34,3 +34,4 @@ add_test(NAME integration
 # ikediag-scan: the batch scanner over the plugin's -z ikediag,json.
 install(PROGRAMS tools/ikediag-scan DESTINATION bin)
 add_test(NAME views COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_views.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
+add_test(NAME hostile COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/hostile/check_hostile.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR})

@@ -1,0 +1,255 @@
+/* fuzz_model.c: libFuzzer target for the pure-C core (plugin/core).
+ *
+ * The input is a sequence of fixed-size records, one ike_msg_t each (a short tail is
+ * ignored).  Each field is drawn from a small table rather than taken raw, so that
+ * messages meet (same cookies, same peers, same bytes) often enough to build SAs,
+ * exchanges, resends and answers; a few table slots keep raw values for the odd cases.
+ * The record layout (12 bytes):
+ *
+ *   0  sender peer (bits 0-1), receiver peer (bits 2-3), UDP 4500 + non-ESP marker
+ *      (bit 4), IPv6 (bit 5), malformed (bit 6), decrypted (bit 7)
+ *   1  initiator cookie (bits 0-2, one of 8), responder cookie (bits 3-5, 0 = none),
+ *      major version (bits 6-7: 1, 1, 2, 0)
+ *   2  exchange type (bits 0-3, table below), header flags (bits 4-7)
+ *   3  message ID (bits 0-2: 0 or one of 7), header next payload (bits 3-7)
+ *   4-5 payload kinds: bit i of this 16-bit word = payload_kinds[i]
+ *   6  notify count (bits 0-2, at most IKE_MSG_MAX_NOTIFY), first code (bits 3-7)
+ *   7  second and later codes (bits 0-3, 4-7)
+ *   8  byte digest: one of 64 values (bits 0-5), so byte-identical resends happen;
+ *      quoted in an ICMP error (bit 6)
+ *   9  time step: a signed number of quarter seconds (time may go backwards)
+ *  10  transforms in the message (bits 0-3, at most IKE_MSG_MAX_TRANSFORMS kept)
+ *      and attribute values (bits 4-7)
+ *  11  header length field (raw), and the frame number skips ahead by bits 0-1
+ *
+ * After the messages: ike_diagnose, ike_evidence_text and ike_label on every exchange of
+ * every SA (at the capture end and long after it), then the model is freed.  A crash,
+ * a sanitizer report or a leak is a finding; a finding becomes a file under
+ * tests/fuzz/regressions/, replayed by ctest in the fuzz build (run.sh).
+ */
+#include "diagnose.h"
+#include "explain.h"
+#include "ike_model.h"
+#include "names.h"
+#include "proposal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* -DFUZZ_MODEL_TRACE prints each decoded message and its label, to read a finding or
+ * check a seed (run.sh --trace FILE). */
+#ifdef FUZZ_MODEL_TRACE
+#include <stdio.h>
+static void trace(const ike_msg_t *m, const ike_result_t *res)
+{
+    char label[16];
+    printf("frame %u t=%.2f %u->%u%s v%u xchg %u flags %x mid %x pl %x n%u digest %llu: %s sa %u%s\n", m->frame, m->time,
+           m->src.addr[m->src.family == 6 ? 15 : 3], m->dst.addr[m->dst.family == 6 ? 15 : 3], m->nat_t ? " 4500" : "",
+           m->major_version, m->exchange_type, m->flags, m->message_id, m->payloads, m->n_notify,
+           (unsigned long long)m->digest, ike_label(res, label, sizeof label),
+           res->exchange ? res->exchange->sa->number : 0, res->retrans_of ? " resend" : "");
+}
+#else
+#define trace(m, res) ((void)0)
+#endif
+
+#define RECORD_SIZE 12
+#define MAX_SAS 8 /* small, so the cap is reached too */
+
+static const uint8_t exchange_types[16] = {
+    IKE_XCHG_MAIN, IKE_XCHG_MAIN, IKE_XCHG_MAIN, IKE_XCHG_AGGRESSIVE, IKE_XCHG_AGGRESSIVE,
+    IKE_XCHG_INFORMATIONAL, IKE_XCHG_INFORMATIONAL, IKE_XCHG_TRANSACTION, IKE_XCHG_QUICK, IKE_XCHG_QUICK,
+    IKE_XCHG_QUICK, IKE_XCHG_BASE, IKE_XCHG_NEW_GROUP, 243, 0, 255,
+};
+
+/* Cookies 4 and 5 share their low 32 bits (GLib 2.74 hashes 64-bit keys by those). */
+static const uint64_t cookies[8] = {
+    0x1111111111111111ull, 0x2222222222222222ull, 0x0102030405060708ull, 0xffffffffffffffffull,
+    0x0000000100000000ull, 0x0000000200000000ull, 1, 0x8000000000000000ull,
+};
+
+static const uint32_t message_ids[8] = { 0, 0x11223344, 0xdeadbeef, 1, 0xffffffff, 0x80000000, 2, 0x11223345 };
+
+static const uint8_t payload_kinds[16] = {
+    IKE_PL_SA, IKE_PL_KE, IKE_PL_NONCE, IKE_PL_ID, IKE_PL_HASH, IKE_PL_SIG, IKE_PL_NOTIFY, IKE_PL_DELETE,
+    IKE_PL_VID, IKE_PL_NAT_D, IKE_PL_CERT, IKE_PL_CERTREQ, IKE_PL_ATTR, IKE_PL_PROPOSAL, IKE_PL_NAT_OA, 31,
+};
+
+static const uint16_t notify_codes[16] = {
+    IKE_N_NO_PROPOSAL_CHOSEN, IKE_N_PAYLOAD_MALFORMED, IKE_N_INVALID_ID_INFORMATION,
+    IKE_N_INVALID_HASH_INFORMATION, IKE_N_AUTHENTICATION_FAILED, IKE_N_UNSUPPORTED_EXCHANGE_TYPE,
+    IKE_N_INVALID_KEY_INFORMATION, IKE_N_INVALID_COOKIE, IKE_N_R_U_THERE, IKE_N_R_U_THERE_ACK,
+    IKE_N_INITIAL_CONTACT, IKE_N_RESPONDER_LIFETIME, 0, IKE_N_ERROR_MAX, 8192, 65535,
+};
+
+/* Four peers on documentation addresses (198.51.100.1-4 or 2001:db8::1-4). */
+static void make_endpoint(ike_endpoint_t *ep, unsigned peer, bool ipv6, bool nat_t)
+{
+    memset(ep, 0, sizeof *ep);
+    ep->port = nat_t ? 4500 : 500;
+    if (ipv6) {
+        static const uint8_t prefix[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+        ep->family = 6;
+        memcpy(ep->addr, prefix, sizeof prefix);
+        ep->addr[15] = (uint8_t)(1 + peer);
+    } else {
+        static const uint8_t net[3] = { 198, 51, 100 };
+        ep->family = 4;
+        memcpy(ep->addr, net, sizeof net);
+        ep->addr[3] = (uint8_t)(1 + peer);
+    }
+}
+
+static void decode_transforms(ike_msg_t *msg, uint8_t b)
+{
+    unsigned n = b & 0x0f;
+    msg->n_transforms_total = (uint8_t)n;
+    msg->n_transforms = (uint8_t)(n < IKE_MSG_MAX_TRANSFORMS ? n : IKE_MSG_MAX_TRANSFORMS);
+    for (unsigned i = 0; i < msg->n_transforms; i++) {
+        unsigned v = (b >> 4) + i;
+        ike_transform_t *t = &msg->transforms[i];
+        t->encryption = (uint16_t)(v % 10);
+        t->key_length = (uint16_t)(v & 1 ? 128u << (v % 3) : 0);
+        t->hash = (uint8_t)(v % 8);
+        t->auth_method = (uint16_t)(v % 5 == 4 ? 65001 : v % 5);
+        t->group = (uint8_t)(v * 7 % 40);
+        t->encap_mode = (uint16_t)(v % 3 == 2 ? 61443 : v % 3);
+    }
+}
+
+/* One record -> one message; *frame and *time carry over from the previous record. */
+static void decode_message(const uint8_t *r, uint32_t *frame, double *time, ike_msg_t *msg)
+{
+    memset(msg, 0, sizeof *msg);
+    bool nat_t = r[0] & 0x10, ipv6 = r[0] & 0x20;
+    make_endpoint(&msg->src, r[0] & 3, ipv6, nat_t);
+    make_endpoint(&msg->dst, (r[0] >> 2) & 3, ipv6, nat_t);
+    msg->nat_t = nat_t;
+    msg->malformed = r[0] & 0x40;
+    msg->decrypted = r[0] & 0x80;
+
+    static const uint8_t versions[4] = { 1, 1, 2, 0 };
+    msg->icookie = cookies[r[1] & 7];
+    msg->rcookie = (r[1] >> 3) & 7 ? cookies[(r[1] >> 3) & 7] ^ 0xa5a5a5a5a5a5a5a5ull : 0;
+    msg->major_version = versions[r[1] >> 6];
+
+    msg->exchange_type = exchange_types[r[2] & 0x0f];
+    msg->flags = r[2] >> 4;
+    msg->message_id = message_ids[r[3] & 7];
+    msg->next_payload = r[3] >> 3;
+
+    unsigned kinds = (unsigned)r[4] | (unsigned)r[5] << 8;
+    for (unsigned i = 0; i < 16; i++)
+        if (kinds & (1u << i))
+            msg->payloads |= IKE_PL_BIT(payload_kinds[i]);
+
+    unsigned n_notify = r[6] & 7;
+    msg->n_notify = (uint8_t)(n_notify < IKE_MSG_MAX_NOTIFY ? n_notify : IKE_MSG_MAX_NOTIFY);
+    const uint8_t code_index[IKE_MSG_MAX_NOTIFY] = { (uint8_t)(r[6] >> 3), r[7] & 0x0f, r[7] >> 4,
+                                                     (uint8_t)((r[7] + r[6]) & 0x0f) };
+    for (unsigned i = 0; i < msg->n_notify; i++)
+        msg->notify[i] = code_index[i] < 16 ? notify_codes[code_index[i]] : (uint16_t)(code_index[i] * 997u);
+
+    msg->digest = r[8] & 0x3f;
+    msg->in_icmp_error = r[8] & 0x40;
+    decode_transforms(msg, r[10]);
+    msg->length = (uint32_t)r[11] << (r[11] & 3) * 8;
+
+    *time += (int8_t)r[9] * 0.25;
+    *frame += 1 + (r[11] & 3);
+    msg->frame = *frame;
+    msg->time = *time;
+}
+
+/* What render.c does with a result: every string it could format. */
+static void render_like_the_plugin(const ike_result_t *res)
+{
+    char label[16], buf[512];
+    ike_label(res, label, sizeof label);
+    ike_role_name((ike_role_t)res->role);
+    ike_cisco_state_name((ike_cisco_state_t)res->state);
+    ike_explain((ike_kind_t)res->kind, res->step);
+    ike_notify_name(res->notify);
+    ike_exchange_type_name(res->exchange_type);
+    if (!res->exchange)
+        return;
+    const ike_exchange_t *ex = res->exchange;
+    bool quick = ex->kind == IKE_KIND_QUICK;
+    if (ex->offered)
+        ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, quick, buf, sizeof buf);
+    if (ex->has_chosen) {
+        ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);
+        ike_format_phase1(&ex->chosen, buf, sizeof buf);
+        ike_format_phase2(&ex->chosen, buf, sizeof buf);
+    }
+    (void)ex->sa->number;
+    if (res->answers) {
+        const ike_exchange_t *target = res->answers;
+        const ike_result_t *req = target->step_last[target->highest_step];
+        ike_step_label((ike_kind_t)target->kind, target->highest_step, label, sizeof label);
+        if (req)
+            (void)req->frame;
+    }
+}
+
+static void diagnose_exchange(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    ike_verdict_t v;
+    char stall[16], text[256];
+    ike_diagnose(ex, ctx, &v);
+    if (!ike_outcome_name((ike_outcome_t)v.outcome))
+        return;
+    ike_step_label((ike_kind_t)ex->kind, v.stall_step, stall, sizeof stall);
+    ike_evidence_text(ex, &v, text, sizeof text);
+    if (v.rule)
+        (void)(v.rule->cause[0] + v.rule->summary[0] + v.rule->cisco_log[0]);
+    for (unsigned i = 0; i < v.n_evidence; i++)
+        (void)v.evidence_frames[i];
+    for (unsigned step = 0; step <= IKE_MAX_STEP; step++) {
+        const ike_result_t *first = ex->step_first[step], *last = ex->step_last[step];
+        if (first)
+            render_like_the_plugin(first);
+        if (last)
+            render_like_the_plugin(last);
+    }
+}
+
+static void diagnose_all(const ike_model_t *model)
+{
+    double end = ike_model_last_time(model);
+    const ike_diag_context_t at_end = { .capture_end = end, .silence_threshold = 10 };
+    const ike_diag_context_t long_after = { .capture_end = end + 3600, .silence_threshold = 1 };
+    for (const ike_sa_t *sa = ike_model_first_sa(model); sa; sa = ike_model_next_sa(sa)) {
+        for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+            diagnose_exchange(ex, &at_end);
+            diagnose_exchange(ex, &long_after);
+        }
+    }
+    (void)ike_model_sa_count(model);
+    (void)ike_model_cap_reached(model);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const ike_model_config_t config = { .max_sas = MAX_SAS };
+    ike_model_t *model = ike_model_new(&config);
+    uint32_t frame = 0;
+    double time = 1000;
+    for (size_t off = 0; off + RECORD_SIZE <= size; off += RECORD_SIZE) {
+        ike_msg_t msg;
+        decode_message(data + off, &frame, &time, &msg);
+        const ike_result_t *res = ike_model_add(model, &msg);
+        trace(&msg, res);
+        /* the single pass renders as it goes, judging with the capture so far */
+        const ike_diag_context_t so_far = { .capture_end = msg.time, .silence_threshold = 10 };
+        render_like_the_plugin(res);
+        if (res->exchange)
+            diagnose_exchange(res->exchange, &so_far);
+        if (res->answers)
+            diagnose_exchange(res->answers, &so_far);
+    }
+    diagnose_all(model);
+    ike_model_free(model);
+    return 0;
+}
