@@ -27,7 +27,6 @@ set_defaults() {
     DESC="" MISCONFIG=none
     PSK="ikediag-test-psk-0123456789"
     PING=yes                          # ping across the tunnel if the child is up
-    INITIATE_SIDE=left INITIATE_CHILD=net
     TAIL=3                            # seconds of silence that end the capture
     for s in L R; do
         eval "${s}_RUN=yes ${s}_VERSION=1 ${s}_AGGRESSIVE=no ${s}_AGGR_PSK_OK=no"
