@@ -44,6 +44,7 @@ enum field {
     F_ESP_AUTH,
     F_ESP_GROUP,
     F_ESP_ENCAP,
+    F_NAT_D,
     F_COUNT
 };
 
@@ -71,6 +72,7 @@ static const char *const field_names[F_COUNT] = {
     [F_ESP_AUTH] = "isakmp.ipsec.attr.auth_algorithm",
     [F_ESP_GROUP] = "isakmp.ipsec.attr.group_description",
     [F_ESP_ENCAP] = "isakmp.ipsec.attr.encap_mode",
+    [F_NAT_D] = "isakmp.ike.nat_hash",
 };
 
 /* Offsets of header fields in an ISAKMP header, RFC 2408 section 3.1. */
@@ -179,6 +181,8 @@ static void read_payloads(proto_tree *tree, const field_info *hdr, ike_msg_t *ms
         guint32 type = uint_of(fi);
         if (type == 130) /* NAT-D, draft-ietf-ipsec-nat-t-ike-02 */
             type = IKE_PL_NAT_D;
+        else if (type == 132) /* IKE fragment (Cisco, strongSwan) */
+            type = IKE_PL_FRAGMENT;
         if (type < 32)
             msg->payloads |= IKE_PL_BIT(type);
         if (fi->ds_tvb != hdr->ds_tvb && (msg->flags & IKE_FLAG_ENCRYPTED))
@@ -243,6 +247,19 @@ static void read_transforms(proto_tree *tree, ike_msg_t *msg, const attr_field_t
     }
 }
 
+/* NAT-D hashes, in payload order (RFC 3947 section 3.2). */
+static void read_nat_d(proto_tree *tree, const field_info *hdr, ike_msg_t *msg)
+{
+    GPtrArray *a = finfos(tree, F_NAT_D);
+    for (guint i = 0; a && i < a->len && msg->n_nat_d < IKE_MSG_MAX_NAT_D; i++) {
+        const field_info *fi = a->pdata[i];
+        if (!in_message(fi, hdr) || fi->length <= 0 || fi->length > IKE_NAT_D_MAX_LEN)
+            continue;
+        tvb_memcpy(fi->ds_tvb, msg->nat_d[msg->n_nat_d], fi->start, fi->length);
+        msg->nat_d_len[msg->n_nat_d++] = (uint8_t)fi->length;
+    }
+}
+
 static void read_digest(const field_info *hdr, ike_msg_t *msg)
 {
     gint available = tvb_captured_length_remaining(hdr->ds_tvb, hdr->start);
@@ -294,8 +311,11 @@ gboolean extract_message(packet_info *pinfo, proto_tree *tree, ike_msg_t *msg)
         msg->n_notify = 0;
         msg->decrypted = false;
     }
-    if (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE)
+    if (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE) {
         read_transforms(tree, msg, phase1_attrs, G_N_ELEMENTS(phase1_attrs));
+        if (ike_msg_has(msg, IKE_PL_NAT_D))
+            read_nat_d(tree, hdr, msg);
+    }
     else if (msg->exchange_type == IKE_XCHG_QUICK && msg->decrypted)
         read_transforms(tree, msg, phase2_attrs, G_N_ELEMENTS(phase2_attrs));
     read_digest(hdr, msg);

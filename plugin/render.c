@@ -18,7 +18,7 @@ static int hf_sa = -1, hf_exchange = -1, hf_msg = -1, hf_phase = -1, hf_role = -
 static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_count = -1;
 static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
-static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1;
+static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1, hf_nat = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
@@ -39,6 +39,7 @@ void render_register_fields(int proto)
         { &hf_retrans_count, { "Retransmission count", "ikediag.retransmission.count", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_state, { "Cisco IOS state", "ikediag.state", FT_STRING, BASE_NONE, NULL, 0, "The state after this message, as 'show crypto isakmp sa' names it", HFILL } },
         { &hf_explain, { "Explanation", "ikediag.explain", FT_STRING, BASE_NONE, NULL, 0, "What this message carries and does", HFILL } },
+        { &hf_nat, { "NAT", "ikediag.nat", FT_STRING, BASE_NONE, NULL, 0, "What the NAT-D payloads say (RFC 3947): detected (MM#5 onward on UDP 4500) or none", HFILL } },
         { &hf_verdict_exchange, { "Verdict for", "ikediag.verdict.exchange", FT_STRING, BASE_NONE, NULL, 0, "The exchange this verdict is about: MM, AM, QM1, QM2 ... within ikediag.sa", HFILL } },
         { &hf_outcome, { "Outcome", "ikediag.outcome", FT_STRING, BASE_NONE, NULL, 0, "complete, stalled, cut or orphan", HFILL } },
         { &hf_stall, { "Stalled at", "ikediag.stall", FT_STRING, BASE_NONE, NULL, 0, "The message that never came or was never accepted", HFILL } },
@@ -152,6 +153,8 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
         ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, quick, buf, sizeof buf);
         add_generated_string(tree, hf_offered, buf);
     }
+    if (ex->nat != IKE_NAT_UNKNOWN && res->step >= 3)
+        add_generated_string(tree, hf_nat, ex->nat == IKE_NAT_DETECTED ? "detected" : "none");
     if (ex->has_chosen && res->step >= 2 && WANTED(tree, hf_chosen)) {
         ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);
         add_generated_string(tree, hf_chosen, buf);

@@ -66,6 +66,10 @@ static ike_evidence_t classify(const ike_exchange_t *ex, const ike_diag_context_
     bool silent_long = ctx->capture_end - ex->last_time >= ctx->silence_threshold;
     if (ex->floated && (last->resent || silent_long))
         return IKE_EV_FLOAT_SILENCE;
+    /* NAT detected: MM#5 goes to UDP 4500; from here nothing was seen there at all */
+    if (ex->kind == IKE_KIND_MAIN && ex->highest_step == 4 && ex->nat == IKE_NAT_DETECTED
+        && (last->resent || silent_long || ex->sa->superseded_in))
+        return IKE_EV_NAT_SILENCE;
     if (last->resent)
         return IKE_EV_RESENT;
     if (a->giveup_frame)
@@ -192,6 +196,9 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
         break;
     case IKE_EV_FLOAT_SILENCE:
         snprintf(buf, size, "%s on UDP 4500 after the NAT-T float; nothing came back", sent);
+        break;
+    case IKE_EV_NAT_SILENCE:
+        snprintf(buf, size, "%s; NAT-D shows a NAT, so MM#5 moves to UDP 4500, and nothing was seen there", sent);
         break;
     case IKE_EV_RESENT:
         snprintf(buf, size, "%s, never answered", sent);

@@ -28,6 +28,7 @@ typedef enum ike_evidence {
     IKE_EV_PEER_RESEND, /* that side resent its previous message instead */
     IKE_EV_ICMP_UNREACHABLE, /* its host answered with an ICMP error: nothing listens */
     IKE_EV_FLOAT_SILENCE, /* after the float to UDP 4500 nothing came back at all */
+    IKE_EV_NAT_SILENCE, /* NAT-D showed a NAT, and nothing was ever seen on UDP 4500 */
     IKE_EV_RESENT, /* the last message was resent and never answered */
     IKE_EV_GIVEUP, /* the last sender sent an Informational (Delete) and stopped */
     IKE_EV_SUPERSEDED, /* the same peers started a fresh phase 1 */

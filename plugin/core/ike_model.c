@@ -244,8 +244,8 @@ static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, co
 static unsigned main_mode_step(const ike_msg_t *msg, ike_role_t role)
 {
     unsigned base;
-    if (msg->flags & IKE_FLAG_ENCRYPTED)
-        base = 5;
+    if ((msg->flags & IKE_FLAG_ENCRYPTED) || ike_msg_has(msg, IKE_PL_FRAGMENT))
+        base = 5; /* only MM#5/MM#6 (certificates) grow large enough to be fragmented */
     else if (ike_msg_has(msg, IKE_PL_SA))
         base = 1;
     else if (ike_msg_has(msg, IKE_PL_KE) || ike_msg_has(msg, IKE_PL_NONCE))
@@ -428,6 +428,19 @@ static void note_proposals(ike_exchange_t *ex, const ike_msg_t *msg, const ike_r
     }
 }
 
+/* NAT-D (RFC 3947 section 3.2) hashes with the negotiated hash, so it is checked once
+ * the responder's choice is known; one mismatch anywhere means a NAT on the path. */
+static void note_nat_detection(ike_exchange_t *ex, const ike_msg_t *msg)
+{
+    if (!ex->has_chosen || ex->nat == IKE_NAT_DETECTED)
+        return;
+    int nat = ike_nat_detected(msg, ex->chosen.hash);
+    if (nat == 1)
+        ex->nat = IKE_NAT_DETECTED;
+    else if (nat == 0)
+        ex->nat = IKE_NAT_NONE;
+}
+
 /* ---- the entry point ------------------------------------------------------------ */
 
 static void link_request(ike_exchange_t *ex, ike_result_t *res)
@@ -450,16 +463,17 @@ static void record_step(ike_exchange_t *ex, ike_result_t *res)
         ex->first_step = (uint8_t)step;
     if (req && !ex->step_first[req])
         res->notes |= IKE_NOTE_REQUEST_MISSING;
-    if (ex->step_first[step])
+    bool repeat = ex->step_first[step] != NULL;
+    if (repeat && !(ex->step_first[step]->notes & IKE_NOTE_FRAGMENT))
         res->notes |= IKE_NOTE_UNEXPECTED; /* the same step again, with new bytes */
-    else
+    if (!repeat)
         ex->step_first[step] = res;
     ex->step_last[step] = res;
     if (step > ex->highest_step) {
         ex->highest_step = (uint8_t)step;
         memset(&ex->answer, 0, sizeof ex->answer);
     }
-    if (step == ike_kind_final_step(ex->kind) && !(res->notes & IKE_NOTE_UNEXPECTED)) {
+    if (step == ike_kind_final_step(ex->kind) && !repeat) {
         res->completes = true;
         if (ex->kind != IKE_KIND_QUICK)
             ex->sa->phase1_done = true;
@@ -604,6 +618,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     stored->digest = msg->digest;
     if (msg->malformed)
         res->notes |= IKE_NOTE_MALFORMED;
+    if (ike_msg_has(msg, IKE_PL_FRAGMENT))
+        res->notes |= IKE_NOTE_FRAGMENT;
     if (msg->time > model->last_time)
         model->last_time = msg->time;
     if (not_analysed(msg, res))
@@ -645,6 +661,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (res->step && res->step == ex->highest_step)
         ex->floated = msg->nat_t && ex->sent_on_500;
     ex->sent_on_500 |= !msg->nat_t;
+    if (msg->n_nat_d)
+        note_nat_detection(ex, msg);
     note_proposals(ex, msg, res);
     return res;
 }

@@ -38,6 +38,7 @@ enum ike_note {
     IKE_NOTE_CAP_REACHED = 1u << 7, /* the first frame refused by the cap */
     IKE_NOTE_FIRST_ORPHAN_OF_SOURCE = 1u << 8, /* report REQUEST_MISSING once per source */
     IKE_NOTE_ICMP_ERROR = 1u << 9, /* an ICMP error quoting a message: evidence, not a message */
+    IKE_NOTE_FRAGMENT = 1u << 10, /* an IKE fragment: its siblings share its step */
 };
 
 /* Cisco IOS state names after a message, for readers who learned IKE from debugs. */
@@ -50,6 +51,12 @@ typedef enum ike_cisco_state {
     IKE_STATE_AG_AUTH,
     IKE_STATE_QM_IDLE,
 } ike_cisco_state_t;
+
+typedef enum ike_nat {
+    IKE_NAT_UNKNOWN = 0, /* no NAT-D, or the hash algorithm is not known */
+    IKE_NAT_NONE,
+    IKE_NAT_DETECTED, /* so both sides move to UDP 4500 after MM#4 (RFC 3947 section 4) */
+} ike_nat_t;
 
 typedef struct ike_sa ike_sa_t;
 typedef struct ike_exchange ike_exchange_t;
@@ -103,6 +110,7 @@ struct ike_exchange {
     bool initiator_is_sa_initiator; /* Quick Mode: sent by the phase-1 initiator? */
     bool initiator_known;
     bool sent_on_500; /* some message of it went over plain UDP 500 */
+    uint8_t nat; /* ike_nat_t: what the NAT-D payloads of MM#3/MM#4 (AM#2/AM#3) say */
     bool floated; /* its newest step went over UDP 4500 after others went over 500 */
     ike_endpoint_t initiator; /* the sender of step 1 (QM) */
     uint32_t first_frame, last_frame;

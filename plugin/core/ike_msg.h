@@ -49,7 +49,11 @@ enum ike_payload_type {
     IKE_PL_NAT_OA = 21,
 };
 
-/* The payload set is a bitmask over the types above; types >= 32 are folded away
+/* IKE fragmentation (payload 132, the Cisco/strongSwan scheme that predates RFC 7383
+ * for IKEv1) is folded onto an unused bit so fragments can be recognised. */
+#define IKE_PL_FRAGMENT 31
+
+/* The payload set is a bitmask over the types above; other types >= 32 are folded away
  * (the draft NAT-D 130 counts as NAT-D). */
 #define IKE_PL_BIT(t) (1u << (t))
 
@@ -75,6 +79,8 @@ enum ike_notify_type {
 
 #define IKE_MSG_MAX_NOTIFY 4
 #define IKE_MSG_MAX_TRANSFORMS 8
+#define IKE_MSG_MAX_NAT_D 3
+#define IKE_NAT_D_MAX_LEN 64 /* SHA2-512 */
 
 /* One phase-1 transform (RFC 2409 appendix A attribute values) or, with keys, one
  * phase-2 transform (RFC 2407 section 4.5).  Zero means "not given". */
@@ -113,12 +119,21 @@ typedef struct ike_msg {
     uint8_t n_transforms; /* how many are in transforms[] */
     uint8_t n_transforms_total; /* how many the message offered, may exceed the array */
     ike_transform_t transforms[IKE_MSG_MAX_TRANSFORMS];
+    uint8_t n_nat_d; /* NAT-D payloads (RFC 3947 section 3.2): the first hashes the */
+    uint8_t nat_d_len[IKE_MSG_MAX_NAT_D]; /* destination, the others the sender */
+    uint8_t nat_d[IKE_MSG_MAX_NAT_D][IKE_NAT_D_MAX_LEN];
     uint64_t digest; /* ike_digest() of the raw ISAKMP bytes */
     uint32_t length; /* the ISAKMP header's length field */
 } ike_msg_t;
 
 /* A 64-bit digest of raw message bytes: equal digests mean a byte-identical resend. */
 uint64_t ike_digest(const uint8_t *bytes, unsigned length);
+
+/* RFC 3947 section 3.2: do the message's NAT-D payloads match its own addresses and
+ * ports, hashed with the negotiated hash (RFC 2409 values: 1 MD5, 2 SHA1, 4-6 SHA2)?
+ * 1 when a NAT sits between the sender and the capture point (or beyond, for the
+ * destination), 0 when all match, -1 when it cannot tell (no NAT-D, unknown hash). */
+int ike_nat_detected(const ike_msg_t *msg, unsigned hash_algorithm);
 
 static inline bool ike_msg_has(const ike_msg_t *msg, unsigned payload_type)
 {

@@ -93,6 +93,12 @@ const ike_rule_t ike_rules[] = {
     /* ---- Main Mode: MM#2/MM#4 reached the initiator and it never went on ---- */
     REPLY_LOST(MM, 3, 2, "MM#2"),
     REPLY_LOST(MM, 5, 4, "MM#4"),
+    { MM, 5, IKE_EV_NAT_SILENCE, 0, "nat-t-blocked", "UDP 4500 blocked after the NAT-T float",
+      "NAT-D in MM#3/MM#4 shows a NAT, so MM#5 must go to UDP 4500, and nothing was ever seen "
+      "there: a firewall or the NAT device drops UDP 4500; or the capture filter takes UDP 500 only",
+      "Allow UDP 4500 both ways between the peers (and ESP-in-UDP); capture 'udp port 500 or udp "
+      "port 4500' to be sure.",
+      "nothing: the responder never saw MM#5 (initiator: retransmitting phase 1 MM_KEY_EXCH)", 4 },
     { MM, 5, IKE_EV_ANY, 0, "mm5-missing", "MM#5 never sent",
       "the initiator stopped after MM#4: it has no pre-shared key or certificate for this peer, "
       "could not compute the keys, or the capture misses UDP 4500 (a capture filter on port 500 "

@@ -352,6 +352,33 @@ static const ike_exchange_t *mm4_silence(conv_t *c)
     return main_until(c, 4);
 }
 
+/* A NAT between the peers: MM#2 chose SHA1, MM#3/MM#4 carry NAT-D hashes that do not
+ * match the addresses on the wire; MM#5 went to UDP 4500 and never showed, then the
+ * initiator started again. */
+static const ike_exchange_t *mm4_nat_silence(conv_t *c)
+{
+    const ike_exchange_t *ex = send_mm(c, 1)->exchange;
+    ike_msg_t m2 = build_mm(c, 2);
+    m2.n_transforms = m2.n_transforms_total = 1;
+    m2.transforms[0] = (ike_transform_t){ .encryption = 7, .hash = 2, .group = 14, .auth_method = 1 };
+    send_msg(c, PEER_B, m2, 0.01);
+    for (unsigned step = 3; step <= 4; step++) {
+        ike_msg_t m = build_mm(c, step);
+        m.n_nat_d = 2;
+        m.nat_d_len[0] = m.nat_d_len[1] = 20; /* SHA1-sized, hashing other addresses */
+        memset(m.nat_d[0], 0x11 * step, 20);
+        memset(m.nat_d[1], 0x22 * step, 20);
+        send_msg(c, step == 3 ? PEER_A : PEER_B, m, 0.01);
+    }
+    conv_t retry;
+    conv_init(&retry, c->model, c->icookie + 1, PEER_A);
+    retry.frame = c->frame;
+    retry.time = c->time + 7;
+    send_mm(&retry, 1);
+    c->frame = retry.frame;
+    return ex;
+}
+
 static const ike_exchange_t *am2_lost(conv_t *c)
 {
     const ike_exchange_t *ex = send_am(c, 1)->exchange;
@@ -498,7 +525,10 @@ static const scenario_t scenarios[] = {
       3, IKE_EV_PEER_RESEND, 0, 2, 11, { 8, 10, 9 },
       "QM#2 sent twice; the initiator resent QM#1 instead of answering" },
 
-    /* MM#4 arrived, MM#5 never sent */
+    /* MM#4 arrived, MM#5 never seen */
+    { "nat-then-nothing-on-4500", "nat-t-blocked", MM, 5, IKE_EV_NAT_SILENCE, 0, mm4_nat_silence,
+      5, IKE_EV_NAT_SILENCE, 0, 1, 4, { 4, 5 },
+      "MM#4 sent once; NAT-D shows a NAT, so MM#5 moves to UDP 4500, and nothing was seen there" },
     { "mm4-silence", "mm5-missing", MM, 5, ANY, 0, mm4_silence,
       5, IKE_EV_SILENCE, 0, 1, 4, { 4 }, "MM#4 sent once, then silence" },
 
