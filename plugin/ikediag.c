@@ -83,23 +83,32 @@ static void note_frame_time(packet_info *pinfo)
     }
 }
 
+/* The views re-judge silence-based verdicts as capture time passes (views.c): a frame
+ * without an IKE result is a NULL tap event, queued only when a view listens. */
+static int tick_views(packet_info *pinfo)
+{
+    if (have_tap_listener(ikediag_tap))
+        tap_queue_packet(ikediag_tap, pinfo, NULL);
+    return 0;
+}
+
 static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!PINFO_FD_VISITED(pinfo))
         note_frame_time(pinfo); /* silence is measured to the end of the capture, ESP included */
     if (!proto_is_frame_protocol(pinfo->layers, "isakmp"))
-        return 0;
+        return tick_views(pinfo);
 
     ike_result_t *res = p_get_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0);
     if (!res && !PINFO_FD_VISITED(pinfo) && model) {
         ike_msg_t msg;
         if (!extract_message(pinfo, tree, &msg))
-            return 0;
+            return tick_views(pinfo);
         res = ike_model_add(model, &msg);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0, res);
     }
     if (!res)
-        return 0;
+        return tick_views(pinfo);
 
     render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
     ikediag_diag_context(&opt.diag);

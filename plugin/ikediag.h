@@ -7,6 +7,8 @@
 #include "core/ike_model.h"
 
 ike_model_t *ikediag_model(void);
+/* The tap: data is the frame's `const ike_result_t *`, or NULL for a frame without one
+ * (queued only while a view listens, so views can follow capture time). */
 int ikediag_tap_id(void);
 /* The diagnosis context for the whole capture as read so far. */
 void ikediag_diag_context(ike_diag_context_t *ctx);
