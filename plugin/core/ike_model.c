@@ -15,8 +15,7 @@
 struct ike_model {
     ike_model_config_t config;
     GHashTable *sa_by_cookie; /* &sa->icookie -> first SA with that cookie */
-    GHashTable *exchanges; /* &exchange->key -> Main, Aggressive or Quick Mode exchange */
-    GHashTable *other_exchanges; /* &exchange->key -> Informational or Transaction exchange */
+    GHashTable *exchanges; /* &exchange->key -> exchange */
     GHashTable *first_copy; /* &result digest -> result of the first copy */
     GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
     GHashTable *orphan_sources; /* address keys that already had a missing-request note */
@@ -52,6 +51,18 @@ unsigned ike_kind_final_step(ike_kind_t kind)
 }
 
 /* ---- small helpers -------------------------------------------------------------- */
+
+/* GLib 2.74 (Debian 12) g_int64_hash keeps only the low 32 bits of a key, and every
+ * phase-1 exchange key (SA number << 32 | message ID 0) has low bits 0: they would all
+ * collide.  Mix both halves (the MurmurHash3 finaliser). */
+static guint hash_u64(gconstpointer v)
+{
+    uint64_t k = *(const uint64_t *)v;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return (guint)k;
+}
 
 static bool same_address(const ike_endpoint_t *a, const ike_endpoint_t *b)
 {
@@ -203,15 +214,13 @@ static void add_pending_quick(ike_sa_t *sa, ike_exchange_t *ex)
 static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg,
                                             ike_kind_t kind)
 {
-    /* Phase 1 is message ID 0 (RFC 2409 section 5); a reused ID with another type
-     * starts a new exchange.  Informational and Transaction exchanges have their own
-     * table: one that reuses a message ID (libreswan's and ASA's clear notifies use 0)
-     * must not evict the negotiation that has it. */
-    GHashTable *table = kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION ? model->other_exchanges
-                                                                            : model->exchanges;
-    uint64_t key = (uint64_t)sa->number << 32 | msg->message_id;
-    ike_exchange_t *ex = g_hash_table_lookup(table, &key);
-    if (ex && ex->kind == kind)
+    /* An exchange is its SA, message ID and kind: phase 1 is message ID 0 (RFC 2409
+     * section 5), and a message ID reused by another kind (libreswan's and ASA's clear
+     * notifies use 0; a broken peer may start a Quick Mode with it) must not hide the
+     * exchange that has it.  Three bits of kind, 29 of SA number, 32 of message ID. */
+    uint64_t key = (uint64_t)kind << 61 | (uint64_t)(sa->number & 0x1fffffffu) << 32 | msg->message_id;
+    ike_exchange_t *ex = g_hash_table_lookup(model->exchanges, &key);
+    if (ex)
         return ex;
 
     ex = g_new0(ike_exchange_t, 1);
@@ -233,7 +242,7 @@ static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, co
     else
         sa->exchanges = ex;
     sa->last_exchange = ex;
-    g_hash_table_replace(table, &ex->key, ex);
+    g_hash_table_replace(model->exchanges, &ex->key, ex);
     return ex;
 }
 
@@ -615,7 +624,9 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     res->frame = msg->frame;
     res->exchange_type = msg->exchange_type;
     res->notify = msg->n_notify ? msg->notify[0] : 0;
-    stored->digest = msg->digest;
+    /* A resend comes from the same sender: the same bytes the other way (two headers
+     * alike, cut short by a small snaplen) are not one. */
+    stored->digest = msg->digest ^ peers_key(&msg->src, &msg->src);
     if (msg->malformed)
         res->notes |= IKE_NOTE_MALFORMED;
     if (ike_msg_has(msg, IKE_PL_FRAGMENT))
@@ -674,12 +685,11 @@ ike_model_t *ike_model_new(const ike_model_config_t *config)
     ike_model_t *model = g_new0(ike_model_t, 1);
     if (config)
         model->config = *config;
-    model->sa_by_cookie = g_hash_table_new(g_int64_hash, g_int64_equal);
-    model->exchanges = g_hash_table_new(g_int64_hash, g_int64_equal);
-    model->other_exchanges = g_hash_table_new(g_int64_hash, g_int64_equal);
-    model->first_copy = g_hash_table_new(g_int64_hash, g_int64_equal);
-    model->last_sa_by_peers = g_hash_table_new(g_int64_hash, g_int64_equal);
-    model->orphan_sources = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    model->sa_by_cookie = g_hash_table_new(hash_u64, g_int64_equal);
+    model->exchanges = g_hash_table_new(hash_u64, g_int64_equal);
+    model->first_copy = g_hash_table_new(hash_u64, g_int64_equal);
+    model->last_sa_by_peers = g_hash_table_new(hash_u64, g_int64_equal);
+    model->orphan_sources = g_hash_table_new_full(hash_u64, g_int64_equal, g_free, NULL);
     model->result_blocks = g_ptr_array_new_with_free_func(g_free);
     return model;
 }
@@ -701,7 +711,6 @@ void ike_model_free(ike_model_t *model)
         node = next;
     }
     g_hash_table_destroy(model->exchanges);
-    g_hash_table_destroy(model->other_exchanges);
     g_hash_table_destroy(model->sa_by_cookie);
     g_hash_table_destroy(model->first_copy);
     g_hash_table_destroy(model->last_sa_by_peers);

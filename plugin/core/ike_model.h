@@ -102,7 +102,7 @@ struct ike_exchange {
     ike_sa_t *sa;
     ike_exchange_t *next_in_sa; /* in order of first appearance */
     ike_exchange_t *next_pending; /* Quick Mode: the next younger one not yet complete */
-    uint64_t key; /* SA number << 32 | message ID: the hash key */
+    uint64_t key; /* kind, SA number and message ID: the hash key */
     uint8_t kind; /* ike_kind_t */
     uint32_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
     uint8_t highest_step;
