@@ -13,6 +13,7 @@ mkdir -p "$dest/src/tests"
 cp -r "$repo/CMakeLists.txt" "$repo/cmake" "$repo/plugin" "$dest/src/"
 cp -r "$repo/tests/unit" "$dest/src/tests/"
 for patch in "$@"; do
+    [ -s "$patch" ] || continue  # empty: the proposal is in the sources already
     patch -s -d "$dest/src" -p1 < "$patch"
 done
 cmake -S "$dest/src" -B "$dest/build" -G Ninja >/dev/null

@@ -40,7 +40,8 @@ mkdir -p "$out"
 chmod 755 "$out"
 
 if [ $proposals = 1 ]; then
-    python3 "$bench/proposals/make-hash64.py"  # against the current ike_model.c
+    # against the current sources; a proposal already applied leaves an empty patch
+    python3 "$bench/proposals/make-patches.py" || true
     plugin_dir=$("$bench/build_variant.sh" proposed "$bench"/proposals/[0-9]*.patch)
     [ "$label" = baseline ] && label=proposed
 elif [ -z "$plugin_dir" ]; then
