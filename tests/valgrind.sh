@@ -30,7 +30,7 @@ chmod 755 "$stage"
 mkdir -p "$stage/captures" "$stage/home" "$stage/logs" "$stage/conf"
 cp -r "$plugin_dir" "$stage/plugins"
 for c in $captures; do
-    name=$(basename "$(dirname "$c")")-$(basename "$c")
+    case $c in tests/hostile/*) name=hostile-$(basename "$c") ;; *) name=$(basename "$c") ;; esac
     cp "$c" "$stage/captures/$name"
     keys=${c%%.pcap*}.keys
     if [ -f "$keys" ]; then  # a Wireshark configuration folder holding just the keys
@@ -96,11 +96,10 @@ export stage suppressions
 export VIEWS="${views[*]}" AS_USER="${as_tshark_user[*]}" RUN_ENV="${run_env[*]}"
 
 start=$(date +%s)
-results=$(ls "$stage/captures" | xargs -P "$jobs" -I{} bash -c '
+ls "$stage/captures" | xargs -P "$jobs" -I{} bash -c '
     views=($VIEWS); as_tshark_user=($AS_USER); run_env=($RUN_ENV)
-    check_one "$1"' _ {})
-echo "$results"
-failed=$(grep -c '^FAIL' <<<"$results" || true)
+    check_one "$1"' _ {} | tee "$stage/results"
+failed=$(grep -c '^FAIL' "$stage/results" || true)
 total=$(ls "$stage/captures" | wc -l)
 echo "valgrind: $((total - failed)) of $total captures clean, $(( $(date +%s) - start )) s"
 [ "$failed" = 0 ]

@@ -11,6 +11,7 @@ message IDs by first appearance (0 stays 0), the raw bytes' hash onto 64 digests
 steps onto quarter seconds.
 """
 import argparse
+import concurrent.futures
 import glob
 import hashlib
 import os
@@ -187,8 +188,10 @@ def main():
                 f.write(data)
             written += 1
     if args.pcaps:
-        for pcap in sorted(glob.glob(os.path.join(args.pcaps, "*.pcap*"))):
-            data = seed_from_capture(pcap)
+        pcaps = sorted(glob.glob(os.path.join(args.pcaps, "*.pcap*")))
+        with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:  # one tshark per core
+            seeds = list(pool.map(seed_from_capture, pcaps))
+        for pcap, data in zip(pcaps, seeds):
             if data:
                 name = "pcap-" + os.path.basename(pcap).split(".")[0]
                 with open(os.path.join(args.out, name), "wb") as f:

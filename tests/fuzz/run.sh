@@ -7,10 +7,12 @@
 #   tests/fuzz/run.sh --long [SECONDS] before each release: 30 minutes by default, one
 #                                      job per core
 #   tests/fuzz/run.sh --trace FILE     print what a (crashing) input decodes to
+#   tests/fuzz/run.sh --seeds          refresh tests/fuzz/corpus/ after test-pcaps changed
 #   IKEDIAG_FUZZ_BUILD=build-fuzz-long tests/fuzz/run.sh --long   (beside a short run)
 #
-# Seeds: tests/fuzz/corpus/ (hand-written, committed) plus one per capture in test-pcaps/
-# and tests/hostile/captures/ (make_seeds.py, needs tshark).  The growing corpus lives in
+# Seeds: tests/fuzz/corpus/ (committed): hand-written ones and one per capture in
+# test-pcaps/ and tests/hostile/captures/ (make_seeds.py, from tshark's header fields);
+# --long also converts the captures as they are now.  The growing corpus lives in
 # build-fuzz/corpus.  A crash, a sanitizer report or a leak stops the run, keeps the input
 # in build-fuzz/findings/ and exits non-zero.  Make every finding a regression test:
 #   cp build-fuzz/findings/crash-* tests/fuzz/regressions/SHORT-NAME
@@ -32,16 +34,22 @@ replay_regressions() {
     ctest --test-dir "$build" -R '^fuzz_' --output-on-failure
 }
 
+# seeds_from_captures DIR: one seed per capture of test-pcaps/ and tests/hostile/ in DIR.
+seeds_from_captures() {
+    for dir in test-pcaps tests/hostile/captures; do
+        if ls "$dir"/*.pcap* >/dev/null 2>&1; then
+            python3 "$fuzz_dir/make_seeds.py" --pcaps "$dir" "$1" >/dev/null
+        fi
+    done
+}
+
+# gather_seeds [fresh]: the committed corpus, plus the captures as they are now if asked.
 gather_seeds() {
     local seeds=$build/seeds
     rm -rf "$seeds" && mkdir -p "$seeds" "$build/corpus" "$build/findings"
     cp "$fuzz_dir"/corpus/* "$seeds"/
-    if command -v tshark >/dev/null; then
-        for dir in test-pcaps tests/hostile/captures; do
-            if ls "$dir"/*.pcap* >/dev/null 2>&1; then
-                python3 "$fuzz_dir/make_seeds.py" --pcaps "$dir" "$seeds" >/dev/null
-            fi
-        done
+    if [ "${1:-}" = fresh ] && command -v tshark >/dev/null; then
+        seeds_from_captures "$seeds"
     fi
     echo "fuzz: $(ls "$seeds" | wc -l) seeds"
 }
@@ -76,26 +84,32 @@ trace() {
     "$bin" "$@"
 }
 
-# Replay first, fuzz even when a known regression still fails, fail if either did.
+# replay_then_fuzz SECONDS JOBS [fresh]: replay first, fuzz even when a known regression
+# still fails, fail if either did.
 replay_then_fuzz() {
     local replay=ok
     configure_and_build
     replay_regressions || replay=failed
-    gather_seeds
-    fuzz "$@"
+    gather_seeds "${3:-}"
+    fuzz "$1" "$2"
     [ "$replay" = ok ] || { echo "fuzz: regression inputs or reproducers FAILED (above)" >&2; return 1; }
 }
 
 case $mode in
 --short) replay_then_fuzz "${IKEDIAG_FUZZ_SECONDS:-60}" 1 ;;
---long) replay_then_fuzz "${2:-1800}" "$(nproc)" ;;
+--long) replay_then_fuzz "${2:-1800}" "$(nproc)" fresh ;;
+--seeds)
+    python3 "$fuzz_dir/make_seeds.py" --hand "$fuzz_dir/corpus"
+    seeds_from_captures "$fuzz_dir/corpus"
+    ls "$fuzz_dir/corpus" | wc -l
+    ;;
 --trace)
     shift
     configure_and_build
     trace "$@"
     ;;
 *)
-    sed -n '2,16p' "$0" >&2
+    sed -n '2,19p' "$0" >&2
     exit 2
     ;;
 esac
