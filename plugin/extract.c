@@ -82,8 +82,31 @@ static const char *const field_names[F_COUNT] = {
 #define MAX_IDS 4 /* ISAKMP registers some names twice (IKEv1 and IKEv2) */
 static int field_ids[F_COUNT][MAX_IDS];
 
+/* Protocol ids of the layers a frame is tested for, resolved once. */
+static int proto_isakmp = -1, proto_udpencap = -1, proto_icmp = -1, proto_icmpv6 = -1;
+
+/* pinfo->layers holds protocol ids: comparing ints costs a few instructions a layer,
+ * proto_is_frame_protocol() looks up and compares each layer's name (about 450
+ * instructions a frame, on every frame of the capture). */
+static gboolean frame_has_layer(packet_info *pinfo, int proto)
+{
+    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l))
+        if (GPOINTER_TO_INT(wmem_list_frame_data(l)) == proto)
+            return TRUE;
+    return FALSE;
+}
+
+gboolean extract_frame_has_isakmp(packet_info *pinfo)
+{
+    return proto_isakmp != -1 && frame_has_layer(pinfo, proto_isakmp);
+}
+
 void extract_resolve_fields(void)
 {
+    proto_isakmp = proto_get_id_by_filter_name("isakmp");
+    proto_udpencap = proto_get_id_by_filter_name("udpencap");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
     for (int f = 0; f < F_COUNT; f++) {
         for (int i = 0; i < MAX_IDS; i++)
             field_ids[f][i] = -1;
@@ -300,8 +323,8 @@ gboolean extract_message(packet_info *pinfo, proto_tree *tree, ike_msg_t *msg)
     if ((fi = header_field(tree, F_LENGTH, hdr, 24)))
         msg->length = uint_of(fi);
     msg->malformed = finfos(tree, F_MALFORMED) != NULL;
-    msg->nat_t = proto_is_frame_protocol(pinfo->layers, "udpencap");
-    msg->in_icmp_error = proto_is_frame_protocol(pinfo->layers, "icmp") || proto_is_frame_protocol(pinfo->layers, "icmpv6");
+    msg->nat_t = frame_has_layer(pinfo, proto_udpencap);
+    msg->in_icmp_error = frame_has_layer(pinfo, proto_icmp) || frame_has_layer(pinfo, proto_icmpv6);
 
     read_payloads(tree, hdr, msg);
     /* A wrong key or a resend (its IV is stale) decrypts to garbage: trust nothing

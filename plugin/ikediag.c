@@ -96,7 +96,7 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 {
     if (!PINFO_FD_VISITED(pinfo))
         note_frame_time(pinfo); /* silence is measured to the end of the capture, ESP included */
-    if (!proto_is_frame_protocol(pinfo->layers, "isakmp"))
+    if (!extract_frame_has_isakmp(pinfo))
         return tick_views(pinfo);
 
     ike_result_t *res = p_get_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0);
