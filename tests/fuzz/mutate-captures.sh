@@ -116,7 +116,15 @@ first=$(timeout 300 "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$stage/home"
     "${preload[@]}" tshark -r "$stage/sanity.pcap" -c 1 -T fields -e ikediag.msg 2>&1 || true)
 [ "$first" = "MM#1" ] || { echo "mutate: tshark does not run the plugin from $plugin_dir: $first" >&2; exit 1; }
 start=$(date +%s)
-results=$(seq 1 "$iterations" | xargs -P "$jobs" -n 1 "$stage/run-one.sh")
+# Progress every 30 s while the runs go on in parallel.
+seq 1 "$iterations" | xargs -P "$jobs" -n 1 "$stage/run-one.sh" >"$stage/results" &
+runner=$!
+while kill -0 "$runner" 2>/dev/null; do
+    sleep 30
+    echo "mutate: $(wc -l <"$stage/results") of $iterations done, $(grep -c '^FAIL' "$stage/results") failures"
+done
+wait "$runner" || true
+results=$(cat "$stage/results")
 for line in $(grep -oE '^(FAIL|WIRESHARK) [^ ]+' <<<"$results" | tr ' ' '|'); do
     kind=${line%%|*} name=${line#*|}
     prefix=$([ "$kind" = FAIL ] && echo ikediag || echo wireshark)
