@@ -54,12 +54,17 @@ unsigned ike_kind_final_step(ike_kind_t kind)
 
 /* GLib 2.74 (Debian 12) g_int64_hash keeps only the low 32 bits of a key, and every
  * phase-1 exchange key (SA number << 32 | message ID 0) has low bits 0: they would all
- * collide.  Mix both halves (the MurmurHash3 finaliser). */
+ * collide.  Mix both halves (the MurmurHash3 finaliser).  The finaliser inverts, so a
+ * capture could choose cookies that collide; a per-process random seed prevents that. */
+static uint64_t hash_seed;
+
 static guint hash_u64(gconstpointer v)
 {
-    uint64_t k = *(const uint64_t *)v;
+    uint64_t k = *(const uint64_t *)v ^ hash_seed;
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ull;
     k ^= k >> 33;
     return (guint)k;
 }
@@ -683,6 +688,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
 ike_model_t *ike_model_new(const ike_model_config_t *config)
 {
     ike_model_t *model = g_new0(ike_model_t, 1);
+    if (!hash_seed)
+        hash_seed = (uint64_t)g_random_int() << 32 | g_random_int();
     if (config)
         model->config = *config;
     model->sa_by_cookie = g_hash_table_new(hash_u64, g_int64_equal);
