@@ -1,11 +1,12 @@
-/* ike_model.c: IKE SA table, exchanges, message numbering, resends and answers.
+/* ike_model.c: IKE SA table, exchanges, message numbering and resends.
  *
  * Owns: finding the SA and exchange of a message, deciding its step from what is
  * always in clear (exchange type, E flag, payload kinds, direction, order, bytes),
- * linking requests and responses, and recording how a pending step was answered.
+ * linking requests and responses.  How a pending step was answered is answers.c.
  * Must not: format strings, judge causes (diagnose.c does), or know about epan.
  */
 #include "ike_model.h"
+#include "model_internal.h"
 
 #include <glib.h>
 #include <string.h>
@@ -69,7 +70,7 @@ static guint hash_u64(gconstpointer v)
     return (guint)k;
 }
 
-static bool same_address(const ike_endpoint_t *a, const ike_endpoint_t *b)
+bool ike_same_address(const ike_endpoint_t *a, const ike_endpoint_t *b)
 {
     size_t len = a->family == 6 ? 16 : 4;
     return a->family == b->family && memcmp(a->addr, b->addr, len) == 0;
@@ -102,8 +103,8 @@ static bool sa_matches(const ike_sa_t *sa, const ike_msg_t *msg)
 {
     if (!sa->roles_known)
         return true;
-    return (same_address(&sa->initiator, &msg->src) && same_address(&sa->responder, &msg->dst))
-        || (same_address(&sa->initiator, &msg->dst) && same_address(&sa->responder, &msg->src));
+    return (ike_same_address(&sa->initiator, &msg->src) && ike_same_address(&sa->responder, &msg->dst))
+        || (ike_same_address(&sa->initiator, &msg->dst) && ike_same_address(&sa->responder, &msg->src));
 }
 
 static ike_sa_t *find_sa(ike_model_t *model, const ike_msg_t *msg)
@@ -163,20 +164,20 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
         node->peers_key = peers_key(&msg->src, &msg->dst) * 3u + peers_key(&msg->src, &msg->src);
         ike_sa_t *older = g_hash_table_lookup(model->last_sa_by_peers, &node->peers_key);
         if (older && older->superseded_in == 0 && older->roles_known
-            && same_address(&older->initiator, &msg->src) && same_address(&older->responder, &msg->dst))
+            && ike_same_address(&older->initiator, &msg->src) && ike_same_address(&older->responder, &msg->dst))
             older->superseded_in = msg->frame;
         g_hash_table_replace(model->last_sa_by_peers, &node->peers_key, sa);
     }
     return sa;
 }
 
-static ike_role_t sa_role_of(const ike_sa_t *sa, const ike_endpoint_t *sender)
+ike_role_t ike_sa_role_of(const ike_sa_t *sa, const ike_endpoint_t *sender)
 {
     if (!sa->roles_known)
         return IKE_ROLE_UNKNOWN;
-    if (same_address(&sa->initiator, sender))
+    if (ike_same_address(&sa->initiator, sender))
         return IKE_ROLE_INITIATOR;
-    if (same_address(&sa->responder, sender))
+    if (ike_same_address(&sa->responder, sender))
         return IKE_ROLE_RESPONDER;
     return IKE_ROLE_UNKNOWN;
 }
@@ -287,9 +288,9 @@ static unsigned quick_step(ike_exchange_t *ex, const ike_msg_t *msg, ike_role_t 
     if (!ex->initiator_known) {
         ex->initiator = msg->src;
         ex->initiator_known = true;
-        ex->initiator_is_sa_initiator = sa_role_of(ex->sa, &msg->src) == IKE_ROLE_INITIATOR;
+        ex->initiator_is_sa_initiator = ike_sa_role_of(ex->sa, &msg->src) == IKE_ROLE_INITIATOR;
     }
-    if (same_address(&ex->initiator, &msg->src)) {
+    if (ike_same_address(&ex->initiator, &msg->src)) {
         *role = IKE_ROLE_INITIATOR;
         return ex->highest_step >= 2 ? 3 : 1;
     }
@@ -322,107 +323,6 @@ static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
     if (ex->sa->phase1_done || ex->kind == IKE_KIND_QUICK)
         return IKE_STATE_QM_IDLE;
     return IKE_STATE_NONE;
-}
-
-/* ---- answers: what the peer did instead of the pending step --------------------- */
-
-static bool is_error_notify(uint16_t code)
-{
-    return code > 0 && code <= IKE_N_ERROR_MAX;
-}
-
-/* Who owes the next message: MM#odd and AM#3/QM#3 (and a first Quick Mode after phase
- * 1) come from the initiator, MM#even and AM#2/QM#2 from the responder. */
-static ike_role_t next_speaker(const ike_exchange_t *ex)
-{
-    unsigned pending = ex->highest_step + 1u;
-    if (ex->kind == IKE_KIND_MAIN)
-        return pending % 2 ? IKE_ROLE_INITIATOR : IKE_ROLE_RESPONDER;
-    return pending == 2 ? IKE_ROLE_RESPONDER : IKE_ROLE_INITIATOR;
-}
-
-/* A refusal comes within a round trip of the copy it refuses; keep-alives (DPD) come
- * after seconds of idleness (dpddelay, 10 s and more). */
-#define ANSWER_WINDOW 10.0
-
-static bool in_answer_window(const ike_exchange_t *ex, const ike_msg_t *msg)
-{
-    return ex->highest_step && msg->time - ex->last_time <= ANSWER_WINDOW;
-}
-
-/* The exchange an Informational may answer: phase 1 while it is not done, then the
- * oldest Quick Mode still waiting whose last message is recent, then a finished phase 1
- * that no Quick Mode followed (its MM#6 refused), if recent.  DPD and other traffic of a
- * healthy SA answer nothing. */
-static ike_exchange_t *pending_exchange(const ike_sa_t *sa, const ike_msg_t *msg)
-{
-    if (sa->phase1 && !sa->phase1_done)
-        return sa->phase1;
-    for (ike_exchange_t *q = sa->pending_quick; q; q = q->next_pending)
-        if (in_answer_window(q, msg))
-            return q; /* the oldest */
-    return sa->n_quick == 0 && sa->phase1 && in_answer_window(sa->phase1, msg) ? sa->phase1 : NULL;
-}
-
-/* A readable Informational with status notifies only (R-U-THERE, INITIAL-CONTACT) and
- * no Delete is keep-alive traffic, never an answer. */
-static bool is_keepalive(const ike_msg_t *msg)
-{
-    if (!msg->decrypted || !msg->n_notify || ike_msg_has(msg, IKE_PL_DELETE))
-        return false;
-    for (unsigned i = 0; i < msg->n_notify; i++)
-        if (is_error_notify(msg->notify[i]))
-            return false;
-    return true;
-}
-
-static void record_answer(ike_exchange_t *target, const ike_msg_t *msg);
-
-static ike_exchange_t *attach_informational(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
-{
-    ike_exchange_t *target = pending_exchange(sa, msg);
-    if (!target || target->highest_step == 0 || is_keepalive(msg))
-        return NULL;
-    res->request_in = target->step_last[target->highest_step]->frame; /* what it answers */
-    res->answered_step = target->highest_step;
-    /* Without keys nothing says which of several pending Quick Modes a notify refuses:
-     * it is evidence for each; those that progress later forget it (record_step). */
-    if (target->kind == IKE_KIND_QUICK)
-        for (ike_exchange_t *q = target->next_pending; q; q = q->next_pending)
-            if (in_answer_window(q, msg))
-                record_answer(q, msg);
-    record_answer(target, msg);
-    return target;
-}
-
-static void record_answer(ike_exchange_t *target, const ike_msg_t *msg)
-{
-    ike_sa_t *sa = target->sa;
-    bool sender_is_initiator = target->kind == IKE_KIND_QUICK
-        ? target->initiator_known && same_address(&target->initiator, &msg->src)
-        : sa_role_of(sa, &msg->src) == IKE_ROLE_INITIATOR;
-    ike_answer_t *answer = &target->answer;
-    bool encrypted = (msg->flags & IKE_FLAG_ENCRYPTED) != 0;
-    if (!answer->first_frame)
-        answer->first_frame = msg->frame;
-
-    if ((next_speaker(target) == IKE_ROLE_INITIATOR) != sender_is_initiator) {
-        if (!answer->giveup_frame)
-            answer->giveup_frame = msg->frame;
-        return;
-    }
-    if (encrypted && !answer->enc_info_frame)
-        answer->enc_info_frame = msg->frame;
-    if (!encrypted && msg->n_notify && !answer->clear_notify_frame)
-        answer->clear_notify_frame = msg->frame;
-    for (unsigned i = 0; i < msg->n_notify && !answer->notify; i++) {
-        if (is_error_notify(msg->notify[i])) {
-            answer->notify = msg->notify[i];
-            answer->notify_decrypted = encrypted;
-        }
-    }
-    if (ike_msg_has(msg, IKE_PL_DELETE))
-        answer->delete_seen = true;
 }
 
 /* Offered proposals from step 1, the chosen one from step 2: clear in phase 1 (RFC
@@ -501,19 +401,6 @@ static void record_step(ike_exchange_t *ex, ike_result_t *res)
     link_request(ex, res);
 }
 
-/* An ICMP error quoting a message of a pending exchange: the peer's host answered, but
- * nothing listens on its IKE port.  It numbers nothing and creates no SA. */
-static void note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
-{
-    res->notes |= IKE_NOTE_ICMP_ERROR;
-    ike_exchange_t *target = sa ? pending_exchange(sa, msg) : NULL;
-    if (target && !target->answer.icmp_frame && target->highest_step) {
-        target->answer.icmp_frame = msg->frame;
-        if (!target->answer.first_frame)
-            target->answer.first_frame = msg->frame;
-    }
-}
-
 /* A reflection flood sends thousands of orphan responses: one note per source. */
 static void note_orphan_source(ike_model_t *model, const ike_msg_t *msg, ike_result_t *res)
 {
@@ -544,7 +431,7 @@ static bool take_resend(ike_model_t *model, stored_result_t *stored, const ike_m
         ex->step_last[res->step] = res;
         link_request(ex, res);
         /* the peer repeating its previous message while the other side's is pending */
-        if (res->step < ex->highest_step && next_speaker(ex) == res->role && !ex->answer.peer_resend_frame)
+        if (res->step < ex->highest_step && ike_next_speaker(ex) == res->role && !ex->answer.peer_resend_frame)
             ex->answer.peer_resend_frame = msg->frame;
         bool evidence = res->step == ex->highest_step || ex->answer.peer_resend_frame == msg->frame;
         if (evidence && !ex->answer.first_frame)
@@ -561,7 +448,7 @@ static ike_role_t phase1_role(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *
         res->notes |= IKE_NOTE_ROLE_UNKNOWN;
         return IKE_ROLE_UNKNOWN;
     }
-    return sa_role_of(sa, &msg->src);
+    return ike_sa_role_of(sa, &msg->src);
 }
 
 static void number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res)
@@ -582,7 +469,7 @@ static void number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_
         step = quick_step(ex, msg, &role);
         break;
     default: /* INFO, TXN: the sender's role in the IKE SA */
-        role = sa_role_of(sa, &msg->src);
+        role = ike_sa_role_of(sa, &msg->src);
         if (!role)
             res->notes |= IKE_NOTE_ROLE_UNKNOWN;
         break;
@@ -591,7 +478,7 @@ static void number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_
     res->step = (uint8_t)step;
     if (ex->kind == IKE_KIND_INFO || ex->kind == IKE_KIND_TRANSACTION) {
         if (ex->kind == IKE_KIND_INFO)
-            res->answers = attach_informational(sa, msg, res);
+            res->answers = ike_attach_informational(sa, msg, res);
     } else if (step == 0) {
         res->notes |= IKE_NOTE_UNEXPECTED;
     } else {
@@ -643,7 +530,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
 
     ike_sa_t *sa = find_sa(model, msg);
     if (msg->in_icmp_error) {
-        note_icmp_error(sa, msg, res);
+        ike_note_icmp_error(sa, msg, res);
         return res;
     }
     if (!sa) {
