@@ -14,29 +14,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 
-LAYER_HELPER = '''#define MAX_IDS 4 /* ISAKMP registers some names twice (IKEv1 and IKEv2) */
-static int field_ids[F_COUNT][MAX_IDS];
-
-/* Protocol ids of the layers a frame is tested for, resolved once. */
-static int proto_isakmp = -1, proto_udpencap = -1, proto_icmp = -1, proto_icmpv6 = -1;
-
-/* pinfo->layers holds protocol ids: comparing ints costs a few instructions a layer,
- * proto_is_frame_protocol() looks up and compares each layer's name (about 450
- * instructions a frame, on every frame of the capture). */
-static gboolean frame_has_layer(packet_info *pinfo, int proto)
-{
-    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l))
-        if (GPOINTER_TO_INT(wmem_list_frame_data(l)) == proto)
-            return TRUE;
-    return FALSE;
-}
-
-gboolean extract_frame_has_isakmp(packet_info *pinfo)
-{
-    return proto_isakmp != -1 && frame_has_layer(pinfo, proto_isakmp);
-}
-'''
-
 DIGEST = '''/* A resend is byte-identical and carries the SA's cookies, and the model compares
  * digests within one SA only: a 64-bit multiply-xorshift mix over 8-byte words tells
  * messages apart, with no allocation and about a tenth of MD5's instructions. */
@@ -60,25 +37,7 @@ uint64_t ike_digest(const uint8_t *bytes, unsigned length)
 # name -> [(file, old, new or callable)]
 PROPOSALS = {
     # 1-hash64 (a 64-bit key hash mixing both halves) was applied upstream in 3a4308b.
-    "2-early-exit-layer-ids": [
-        ("plugin/extract.h", "/* True and msg filled when the frame's tree carries an ISAKMP header. */",
-         "/* Whether ISAKMP dissected something in this frame: the post-dissector's early exit,\n"
-         " * a walk over the frame's layer ids (proto_is_frame_protocol compares names). */\n"
-         "gboolean extract_frame_has_isakmp(packet_info *pinfo);\n"
-         "/* True and msg filled when the frame's tree carries an ISAKMP header. */"),
-        ("plugin/extract.c", "#define MAX_IDS 4 /* ISAKMP registers some names twice (IKEv1 and IKEv2) */\n"
-         "static int field_ids[F_COUNT][MAX_IDS];\n", LAYER_HELPER),
-        ("plugin/extract.c", "void extract_resolve_fields(void)\n{\n",
-         "void extract_resolve_fields(void)\n{\n"
-         "    proto_isakmp = proto_get_id_by_filter_name(\"isakmp\");\n"
-         "    proto_udpencap = proto_get_id_by_filter_name(\"udpencap\");\n"
-         "    proto_icmp = proto_get_id_by_filter_name(\"icmp\");\n"
-         "    proto_icmpv6 = proto_get_id_by_filter_name(\"icmpv6\");\n"),
-        ("plugin/extract.c", 'proto_is_frame_protocol(pinfo->layers, "udpencap")', "frame_has_layer(pinfo, proto_udpencap)"),
-        ("plugin/extract.c", 'proto_is_frame_protocol(pinfo->layers, "icmp")', "frame_has_layer(pinfo, proto_icmp)"),
-        ("plugin/extract.c", 'proto_is_frame_protocol(pinfo->layers, "icmpv6")', "frame_has_layer(pinfo, proto_icmpv6)"),
-        ("plugin/ikediag.c", '!proto_is_frame_protocol(pinfo->layers, "isakmp")', "!extract_frame_has_isakmp(pinfo)"),
-    ],
+    # 2-early-exit-layer-ids (layer ids instead of names) was applied upstream in b4112f5.
     "3-expert-summaries-without-frame-numbers": [
         ("plugin/render.c",
          '        expert_add_info_format(pinfo, ti, &ei_resend, "Retransmission of %s (frame %u)", label, res->retrans_of);',
