@@ -1,5 +1,5 @@
-/* extract.h: the stock ISAKMP dissector's fields -> ike_msg_t.  The only code that
- * knows `isakmp.*` names. */
+/* extract.h: an ISAKMP message in a dissected frame -> ike_msg_t.  The only code that
+ * knows where the stock dissectors leave ISAKMP bytes (layers and data sources). */
 #ifndef IKEDIAG_EXTRACT_H
 #define IKEDIAG_EXTRACT_H
 
@@ -7,14 +7,13 @@
 
 #include "core/ike_msg.h"
 
-/* Resolve field names to ids (every same-name variant); call from handoff. */
-void extract_resolve_fields(void);
-/* The field ids the post-dissector needs primed; a new array each call. */
-GArray *extract_wanted_fields(void);
+/* Resolve the protocol ids of the layers a frame is tested for; call from handoff. */
+void extract_resolve_protocols(void);
 /* Whether ISAKMP dissected something in this frame: the post-dissector's early exit,
  * a walk over the frame's layer ids (proto_is_frame_protocol compares names). */
 gboolean extract_frame_has_isakmp(packet_info *pinfo);
-/* True and msg filled when the frame's tree carries an ISAKMP header. */
-gboolean extract_message(packet_info *pinfo, proto_tree *tree, ike_msg_t *msg);
+/* True and msg filled when the frame (`tvb`, as the post-dissector gets it) carries
+ * an ISAKMP header on UDP. */
+gboolean extract_message(packet_info *pinfo, tvbuff_t *tvb, ike_msg_t *msg);
 
 #endif

@@ -63,13 +63,10 @@ static void init_file_state(void)
     model = ike_model_new(&config);
     capture_end = 0;
     capture_end_known = FALSE;
-    if (proto_is_protocol_enabled(find_protocol_by_id(proto_ikediag)))
-        set_postdissector_wanted_hfids(ikediag_handle, extract_wanted_fields());
 }
 
 static void cleanup_file_state(void)
 {
-    set_postdissector_wanted_hfids(ikediag_handle, NULL);
     ike_model_free(model);
     model = NULL;
 }
@@ -102,7 +99,7 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     ike_result_t *res = p_get_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0);
     if (!res && !PINFO_FD_VISITED(pinfo) && model) {
         ike_msg_t msg;
-        if (!extract_message(pinfo, tree, &msg))
+        if (!extract_message(pinfo, tvb, &msg))
             return tick_views(pinfo);
         res = ike_model_add(model, &msg);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0, res);
@@ -155,7 +152,7 @@ static void proto_register_ikediag(void)
 
 static void proto_reg_handoff_ikediag(void)
 {
-    extract_resolve_fields();
+    extract_resolve_protocols();
 }
 
 void plugin_register(void)

@@ -133,7 +133,7 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
         expert_add_info_format(pinfo, ti, &ei_unexpected, "%s does not fit its exchange's sequence", label);
     if (res->notes & IKE_NOTE_MALFORMED)
         expert_add_info_format(pinfo, ti, &ei_malformed,
-                               "The ISAKMP dissector found this message malformed; numbered from its header and bytes");
+                               "This ISAKMP message does not parse (a length overruns it, or a wrong key or stale IV decrypted it to garbage); numbered from its header and bytes");
     if (res->answers && res->notify && res->notify <= IKE_N_ERROR_MAX) {
         const char *code = ike_notify_name(res->notify);
         char asked[16];

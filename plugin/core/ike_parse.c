@@ -1,0 +1,221 @@
+/* ike_parse.c: the ISAKMP header, payload chain, SA, notify and NAT-D payloads from bytes.
+ *
+ * Owns: RFC 2408 section 3 layouts.  Must not: number, judge or remember anything.
+ */
+#include "ike_parse.h"
+
+#include <string.h>
+
+#define UDP_HEADER_SIZE 8
+#define GENERIC_HEADER_SIZE 4 /* next payload, reserved, payload length: RFC 2408 3.2 */
+#define SA_HEADER_SIZE 12 /* + DOI, situation (IPsec DOI: 4 bytes, RFC 2407 section 4.6.1) */
+#define PROPOSAL_HEADER_SIZE 8 /* + proposal #, protocol, SPI size, # transforms: 3.5 */
+#define TRANSFORM_HEADER_SIZE 8 /* + transform #, transform id, reserved: 3.6 */
+#define NOTIFY_TYPE_OFFSET 10 /* after DOI, protocol, SPI size: 3.14 */
+#define ATTR_TV_BIT 0x8000u /* attribute format: type/value, else type/length/value: 3.3 */
+
+/* Payload numbers outside RFC 2408's range that ikediag knows. */
+#define PL_NAT_D_DRAFT 130 /* draft-ietf-ipsec-nat-t-ike-02, before RFC 3947's 20 */
+#define PL_FRAGMENT 132 /* IKEv1 fragmentation (Cisco, strongSwan) */
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t be32(const uint8_t *p) { return (uint32_t)be16(p) << 16 | be16(p + 2); }
+static uint64_t be64(const uint8_t *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
+
+long ike_find_message(const ike_bytes_t *datagram, uint16_t src_port, uint16_t dst_port, bool non_esp_marker)
+{
+    size_t before = UDP_HEADER_SIZE + (non_esp_marker ? IKE_NON_ESP_MARKER_SIZE : 0);
+    long first = -1;
+    for (size_t udp = 0; udp + before + IKE_HEADER_SIZE <= datagram->captured; udp++) {
+        const uint8_t *p = datagram->data + udp;
+        if (be16(p) != src_port || be16(p + 2) != dst_port)
+            continue;
+        if (non_esp_marker && be32(p + UDP_HEADER_SIZE) != 0)
+            continue;
+        size_t message = udp + before;
+        if ((size_t)be32(datagram->data + message + 24) + before == be16(p + 4))
+            return (long)message;
+        if (first < 0)
+            first = (long)message;
+    }
+    return first;
+}
+
+bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg)
+{
+    if (bytes->captured < IKE_HEADER_SIZE)
+        return false;
+    const uint8_t *h = bytes->data;
+    msg->icookie = be64(h);
+    msg->rcookie = be64(h + 8);
+    msg->next_payload = h[16];
+    msg->major_version = h[17] >> 4;
+    msg->exchange_type = h[18];
+    msg->flags = h[19];
+    msg->message_id = be32(h + 20);
+    msg->length = be32(h + 24);
+    return true;
+}
+
+/* Where an SA attribute lands in ike_transform_t: phase 1 per RFC 2409 appendix A,
+ * phase 2 per RFC 2407 section 4.5. */
+typedef struct attribute_slot {
+    uint16_t type;
+    size_t offset;
+    bool wide; /* a uint16_t member, else uint8_t */
+} attribute_slot_t;
+
+#define SLOT(type, member, wide) { type, offsetof(ike_transform_t, member), wide }
+static const attribute_slot_t phase1_slots[] = {
+    SLOT(1, encryption, true), SLOT(2, hash, false), SLOT(3, auth_method, true),
+    SLOT(4, group, false), SLOT(14, key_length, true), { 0, 0, false },
+};
+static const attribute_slot_t phase2_slots[] = {
+    SLOT(3, group, false), SLOT(4, encap_mode, true), SLOT(5, hash, false),
+    SLOT(6, key_length, true), { 0, 0, false },
+};
+
+static void store_attribute(ike_transform_t *t, const attribute_slot_t *slots, uint16_t type, uint32_t value)
+{
+    for (; slots->type; slots++) {
+        if (slots->type != type)
+            continue;
+        uint8_t *member = (uint8_t *)t + slots->offset;
+        if (slots->wide) {
+            uint16_t v = (uint16_t)value;
+            memcpy(member, &v, sizeof v);
+        } else {
+            *member = (uint8_t)value;
+        }
+        return;
+    }
+}
+
+static void read_attributes(const uint8_t *a, size_t length, const attribute_slot_t *slots, ike_transform_t *t)
+{
+    size_t off = 0;
+    while (off + 4 <= length) {
+        uint16_t type = be16(a + off), value_len = be16(a + off + 2);
+        if (type & ATTR_TV_BIT) {
+            store_attribute(t, slots, type & ~ATTR_TV_BIT, value_len); /* the value itself */
+            off += 4;
+            continue;
+        }
+        if (off + 4 + value_len > length)
+            return;
+        uint32_t value = 0;
+        for (unsigned i = 0; i < value_len && value_len <= 4; i++)
+            value = value << 8 | a[off + 4 + i];
+        if (value_len <= 4)
+            store_attribute(t, slots, type, value);
+        off += 4 + value_len;
+    }
+}
+
+/* The transforms of one proposal (RFC 2408 sections 3.5, 3.6). */
+static void read_transforms(const uint8_t *p, size_t length, const attribute_slot_t *slots, ike_msg_t *msg)
+{
+    size_t off = 0;
+    unsigned type = IKE_PL_TRANSFORM;
+    while (type == IKE_PL_TRANSFORM && off + TRANSFORM_HEADER_SIZE <= length) {
+        const uint8_t *t = p + off;
+        size_t t_len = be16(t + 2);
+        if (t_len < TRANSFORM_HEADER_SIZE || off + t_len > length)
+            return;
+        if (msg->n_transforms_total < UINT8_MAX)
+            msg->n_transforms_total++;
+        if (msg->n_transforms < IKE_MSG_MAX_TRANSFORMS) {
+            ike_transform_t *transform = &msg->transforms[msg->n_transforms++];
+            memset(transform, 0, sizeof *transform);
+            if (slots == phase2_slots)
+                transform->encryption = t[5]; /* the ESP transform id (RFC 2407 4.4.4) */
+            read_attributes(t + TRANSFORM_HEADER_SIZE, t_len - TRANSFORM_HEADER_SIZE, slots, transform);
+        }
+        type = t[0];
+        off += t_len;
+    }
+}
+
+static void read_sa(const uint8_t *sa, size_t length, ike_msg_t *msg)
+{
+    const attribute_slot_t *slots;
+    if (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE)
+        slots = phase1_slots;
+    else if (msg->exchange_type == IKE_XCHG_QUICK)
+        slots = phase2_slots;
+    else
+        return;
+    size_t off = SA_HEADER_SIZE;
+    unsigned type = IKE_PL_PROPOSAL;
+    while (type == IKE_PL_PROPOSAL && off + PROPOSAL_HEADER_SIZE <= length) {
+        const uint8_t *p = sa + off;
+        size_t p_len = be16(p + 2), spi_size = p[6];
+        if (p_len < PROPOSAL_HEADER_SIZE + spi_size || off + p_len > length)
+            return;
+        size_t skip = PROPOSAL_HEADER_SIZE + spi_size;
+        read_transforms(p + skip, p_len - skip, slots, msg);
+        type = p[0];
+        off += p_len;
+    }
+}
+
+/* The payload kind as ike_msg_t keeps it: drafts and fragments folded in, 0 if none. */
+static unsigned kind_of(unsigned type)
+{
+    if (type == PL_NAT_D_DRAFT)
+        return IKE_PL_NAT_D;
+    if (type == PL_FRAGMENT)
+        return IKE_PL_FRAGMENT;
+    return type < 32 ? type : 0;
+}
+
+static void read_payload(unsigned type, const uint8_t *p, size_t length, ike_msg_t *msg)
+{
+    size_t data_len = length - GENERIC_HEADER_SIZE;
+    switch (type) {
+    case IKE_PL_SA:
+        read_sa(p, length, msg);
+        break;
+    case IKE_PL_NOTIFY:
+        if (length >= NOTIFY_TYPE_OFFSET + 2 && msg->n_notify < IKE_MSG_MAX_NOTIFY)
+            msg->notify[msg->n_notify++] = be16(p + NOTIFY_TYPE_OFFSET);
+        break;
+    case IKE_PL_NAT_D: /* the hash (RFC 3947 section 3.2) */
+        if (data_len && data_len <= IKE_NAT_D_MAX_LEN && msg->n_nat_d < IKE_MSG_MAX_NAT_D) {
+            memcpy(msg->nat_d[msg->n_nat_d], p + GENERIC_HEADER_SIZE, data_len);
+            msg->nat_d_len[msg->n_nat_d++] = (uint8_t)data_len;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void ike_parse_body(const ike_bytes_t *body, ike_msg_t *msg)
+{
+    size_t off = 0;
+    unsigned type = msg->next_payload;
+    while (type != 0) {
+        if (off + GENERIC_HEADER_SIZE > body->reported) {
+            msg->malformed = true;
+            return;
+        }
+        if (off + GENERIC_HEADER_SIZE > body->captured)
+            return; /* cut by the snaplen: nothing wrong with the message */
+        const uint8_t *p = body->data + off;
+        size_t length = be16(p + 2);
+        if (length < GENERIC_HEADER_SIZE || off + length > body->reported) {
+            msg->malformed = true;
+            return;
+        }
+        type = kind_of(type);
+        if (type)
+            msg->payloads |= IKE_PL_BIT(type);
+        if (off + length > body->captured)
+            return;
+        if (type)
+            read_payload(type, p, length, msg);
+        type = p[0];
+        off += length;
+    }
+}
