@@ -237,24 +237,11 @@ unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, i
     return n;
 }
 
-void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_result_t *res,
-                   const render_options_t *opt)
+/* The message's subtree: what it is, where it sits, its links. */
+static proto_tree *render_message(proto_item *ti, const ike_result_t *res, const char *label,
+                                  const render_options_t *opt)
 {
-    char label[16];
-    proto_item *ti = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(ti);
-    if (res->kind == IKE_KIND_NONE) {
-        render_not_analysed(pinfo, ti, res);
-        return;
-    }
     const ike_exchange_t *ex = res->exchange;
-    ike_label(res, label, sizeof label);
-    if (res->retrans_count)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s, resend %u]", label, arrow((ike_role_t)res->role),
-                        res->retrans_count);
-    else
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s]", label, arrow((ike_role_t)res->role));
-
     proto_item_append_text(ti, ": %s %s", label, arrow((ike_role_t)res->role));
     proto_tree *st = proto_item_add_subtree(ti, ett_ikediag);
     add_generated_uint(st, hf_sa, ex->sa->number);
@@ -275,6 +262,29 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
         add_generated_string(st, hf_explain, ike_explain((ike_kind_t)res->kind, res->step));
     if (ike_kind_final_step((ike_kind_t)res->kind))
         render_proposals(st, res);
+    return st;
+}
+
+void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_result_t *res,
+                   const render_options_t *opt)
+{
+    char label[16];
+    proto_item *ti = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    if (res->kind == IKE_KIND_NONE) {
+        render_not_analysed(pinfo, ti, res);
+        return;
+    }
+    ike_label(res, label, sizeof label);
+    if (res->retrans_count)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s, resend %u]", label, arrow((ike_role_t)res->role),
+                        res->retrans_count);
+    else
+        col_append_lstr(pinfo->cinfo, COL_INFO, " [", label, " ", arrow((ike_role_t)res->role), "]",
+                        COL_ADD_LSTR_TERMINATOR);
+    proto_tree *st = NULL;
+    if (tree) /* the first pass of tshark without -V, -T or filters has none */
+        st = render_message(ti, res, label, opt);
     render_message_experts(pinfo, ti, res, label);
 
     ike_verdict_t verdicts[2];

@@ -2,7 +2,8 @@
  * section 3.14.1 and RFC 3706, never the IKEv2 registry (the numbers differ). */
 #include "names.h"
 
-#include <stdio.h>
+#include <glib.h>
+
 
 const char *ike_kind_abbrev(ike_kind_t kind)
 {
@@ -28,14 +29,23 @@ const char *ike_kind_name(ike_kind_t kind)
     }
 }
 
+/* Called for every IKE frame on every pass: no printf. */
 const char *ike_step_label(ike_kind_t kind, unsigned step, char *buf, size_t size)
 {
-    if (kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION || kind == IKE_KIND_NONE)
-        snprintf(buf, size, "%s", ike_kind_abbrev(kind));
-    else if (step == 0)
-        snprintf(buf, size, "%s#?", ike_kind_abbrev(kind));
-    else
-        snprintf(buf, size, "%s#%u", ike_kind_abbrev(kind), step);
+    char digits[12], *d = digits + sizeof digits;
+    *--d = '\0';
+    if (kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION || kind == IKE_KIND_NONE) {
+        /* the abbreviation alone */
+    } else if (step == 0) {
+        *--d = '?';
+        *--d = '#';
+    } else {
+        for (; step; step /= 10)
+            *--d = (char)('0' + step % 10);
+        *--d = '#';
+    }
+    g_strlcpy(buf, ike_kind_abbrev(kind), size);
+    g_strlcat(buf, d, size);
     return buf;
 }
 
