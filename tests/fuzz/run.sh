@@ -1,21 +1,29 @@
 #!/bin/bash
-# libFuzzer on the pure-C core (fuzz_model.c).  Builds its own folder build-fuzz with
-# clang (-fsanitize=fuzzer,address,undefined), replays the regression inputs and the
-# core-level reproducers (ctest), then fuzzes from the seeds.
+# libFuzzer on the pure-C core: fuzz_model.c (the model, diagnosis and labels) and
+# fuzz_parse.c (ike_parse.c on raw bytes).  Builds its own folder build-fuzz with clang
+# (-fsanitize=fuzzer,address,undefined), replays the regression inputs, the parser's
+# seeds and the core-level reproducers (ctest), then fuzzes from the seeds: fuzz_model
+# three quarters of the time, fuzz_parse the rest.
 #
-#   tests/fuzz/run.sh --short          about a minute; used by tests/run-all.sh
-#   tests/fuzz/run.sh --long [SECONDS] before each release: 30 minutes by default, one
-#                                      job per core
-#   tests/fuzz/run.sh --trace FILE     print what a (crashing) input decodes to
-#   tests/fuzz/run.sh --seeds          refresh tests/fuzz/corpus/ after test-pcaps changed
+#   tests/fuzz/run.sh --short          about a minute (IKEDIAG_FUZZ_SECONDS, 60 by default:
+#                                      45 s fuzz_model, 15 s fuzz_parse); used by
+#                                      tests/run-all.sh
+#   tests/fuzz/run.sh --long [SECONDS] before each release: 30 minutes by default, split
+#                                      the same way, one job per core
+#   tests/fuzz/run.sh --trace FILE     print what a (crashing) fuzz_model input decodes to
+#   tests/fuzz/run.sh --seeds          refresh tests/fuzz/corpus/ and corpus-parse/ after
+#                                      test-pcaps changed
 #   IKEDIAG_FUZZ_BUILD=build-fuzz-long tests/fuzz/run.sh --long   (beside a short run)
 #
 # Seeds: tests/fuzz/corpus/ (committed): hand-written ones and one per capture in
 # test-pcaps/ and tests/hostile/captures/ (make_seeds.py, from tshark's header fields);
-# --long also converts the captures as they are now.  The growing corpus lives in
-# build-fuzz/corpus.  A crash, a sanitizer report or a leak stops the run, keeps the input
-# in build-fuzz/findings/ and exits non-zero.  Make every finding a regression test:
+# --long also converts the captures as they are now.  tests/fuzz/corpus-parse/
+# (committed, make_parse_seeds.py): ISAKMP frames of a few captures, raw.  The growing
+# corpora live in build-fuzz/corpus and build-fuzz/corpus-parse.  A crash, a sanitizer
+# report or a leak stops the run, keeps the input in build-fuzz/findings/ (fuzz_parse's
+# named parse-crash-* and so on) and exits non-zero.  Make every finding a regression test:
 #   cp build-fuzz/findings/crash-* tests/fuzz/regressions/SHORT-NAME
+#   cp build-fuzz/findings/parse-crash-* tests/fuzz/corpus-parse/regress-SHORT-NAME
 set -eu
 cd "$(dirname "$0")/../.."
 mode=${1:---short}
@@ -26,7 +34,7 @@ configure_and_build() {
     command -v clang >/dev/null || { echo "fuzz: clang is needed (scripts/install-deps.sh)" >&2; exit 1; }
     CC=clang cmake -S . -B "$build" -G Ninja -DIKEDIAG_CORE_ONLY=ON -DIKEDIAG_FUZZ=ON \
         -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$build" --target fuzz_model regress_core >/dev/null
+    cmake --build "$build" --target fuzz_model fuzz_parse regress_core >/dev/null
 }
 
 # The regression inputs and reproducers must pass before any new fuzzing counts.
@@ -52,6 +60,9 @@ gather_seeds() {
         seeds_from_captures "$seeds"
     fi
     echo "fuzz: $(ls "$seeds" | wc -l) seeds"
+    rm -rf "$build/seeds-parse" && mkdir -p "$build/seeds-parse" "$build/corpus-parse"
+    cp "$fuzz_dir"/corpus-parse/* "$build/seeds-parse"/
+    echo "fuzz_parse: $(ls "$build/seeds-parse" | wc -l) seeds"
 }
 
 # -max_len: 400 records are plenty to build every state; -timeout: no input may take a
@@ -77,6 +88,29 @@ fuzz() {
     echo "fuzz: clean, $seconds s"
 }
 
+# fuzz_parse the same way: one input is a frame (an Ethernet jumbo frame fits in
+# -max_len) or a decrypted body; its findings are named parse-crash-*, parse-leak-*...
+fuzz_parse() {
+    local seconds=$1 jobs=$2
+    local log=$build/fuzz-parse.log
+    set +e
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "$build/tests/fuzz/fuzz_parse" -max_total_time="$seconds" -max_len=9100 -timeout=1 -rss_limit_mb=1024 \
+        -print_final_stats=1 -artifact_prefix="$build/findings/parse-" -jobs="$jobs" -workers="$jobs" \
+        "$build/corpus-parse" "$build/seeds-parse" >"$log" 2>&1
+    local rc=$?
+    set -e
+    [ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
+    grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|^#[0-9]+.*DONE" "$log" | tail -4 || true
+    if [ "$rc" != 0 ] || ls "$build"/findings/parse-crash-* "$build"/findings/parse-leak-* \
+        "$build"/findings/parse-timeout-* "$build"/findings/parse-oom-* >/dev/null 2>&1; then
+        grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -20 >&2
+        echo "fuzz_parse: FINDING (log: $log; inputs: $build/findings/parse-*)" >&2
+        return 1
+    fi
+    echo "fuzz_parse: clean, $seconds s"
+}
+
 trace() {
     local bin=$build/fuzz_model_trace
     clang -DFUZZ_MODEL_TRACE -g -fsanitize=fuzzer,address,undefined -Iplugin/core "$fuzz_dir/fuzz_model.c" \
@@ -85,14 +119,21 @@ trace() {
 }
 
 # replay_then_fuzz SECONDS JOBS [fresh]: replay first, fuzz even when a known regression
-# still fails, fail if either did.
+# still fails, fail if either did.  SECONDS in all: a quarter (at least 1 s) for
+# fuzz_parse, the rest for fuzz_model; both run even when the first finds something.
 replay_then_fuzz() {
-    local replay=ok
+    local replay=ok found=no
+    local parse_seconds=$(($1 / 4))
+    [ "$parse_seconds" -ge 1 ] || parse_seconds=1
+    local model_seconds=$(($1 - parse_seconds))
+    [ "$model_seconds" -ge 1 ] || model_seconds=1
     configure_and_build
     replay_regressions || replay=failed
     gather_seeds "${3:-}"
-    fuzz "$1" "$2"
+    fuzz "$model_seconds" "$2" || found=yes
+    fuzz_parse "$parse_seconds" "$2" || found=yes
     [ "$replay" = ok ] || { echo "fuzz: regression inputs or reproducers FAILED (above)" >&2; return 1; }
+    [ "$found" = no ]
 }
 
 case $mode in
@@ -102,6 +143,7 @@ case $mode in
     python3 "$fuzz_dir/make_seeds.py" --hand "$fuzz_dir/corpus"
     seeds_from_captures "$fuzz_dir/corpus"
     ls "$fuzz_dir/corpus" | wc -l
+    python3 "$fuzz_dir/make_parse_seeds.py" --pcaps test-pcaps "$fuzz_dir/corpus-parse"
     ;;
 --trace)
     shift
@@ -109,7 +151,7 @@ case $mode in
     trace "$@"
     ;;
 *)
-    sed -n '2,19p' "$0" >&2
+    sed -n '2,26p' "$0" >&2
     exit 2
     ;;
 esac
