@@ -9,7 +9,6 @@
 
 #include <epan/packet.h>
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
@@ -96,13 +95,15 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (!extract_frame_has_isakmp(pinfo))
         return tick_views(pinfo);
 
-    ike_result_t *res = p_get_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0);
-    if (!res && !PINFO_FD_VISITED(pinfo) && model) {
+    if (!model)
+        return tick_views(pinfo);
+    /* the model keeps results by frame: no per-frame proto data */
+    ike_result_t *res = ike_model_result_of_frame(model, pinfo->num);
+    if (!res && !PINFO_FD_VISITED(pinfo)) {
         ike_msg_t msg;
         if (!extract_message(pinfo, tvb, &msg))
             return tick_views(pinfo);
         res = ike_model_add(model, &msg);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0, res);
     }
     if (!res)
         return tick_views(pinfo);

@@ -26,6 +26,7 @@ struct ike_model {
     uint32_t sa_count;
     double last_time;
     bool cap_reached;
+    ike_result_t untracked; /* stands for the frame being added past the SA cap */
 };
 
 /* A stored result with the keys the model hashes on. */
@@ -95,6 +96,51 @@ static stored_result_t *new_result(ike_model_t *model)
     }
     stored_result_t *block = g_ptr_array_index(model->result_blocks, model->result_blocks->len - 1);
     return &block[model->results_in_block++];
+}
+
+/* Past the SA cap nothing is kept: the newest slot is given back and one shared result
+ * stands for the frame while it is dissected, so a flood does not grow memory. */
+static ike_result_t *not_tracked(ike_model_t *model, stored_result_t *newest)
+{
+    if (!model->cap_reached) {
+        model->cap_reached = true;
+        newest->pub.notes |= IKE_NOTE_CAP_REACHED; /* the one frame that says so */
+        return &newest->pub;
+    }
+    model->untracked = newest->pub;
+    model->untracked.notes |= IKE_NOTE_NOT_TRACKED;
+    memset(newest, 0, sizeof *newest);
+    model->results_in_block--;
+    return &model->untracked;
+}
+
+/* The results are stored in frame order (the first pass): a binary search over the
+ * blocks' first frames, then within the block. */
+ike_result_t *ike_model_result_of_frame(const ike_model_t *model, uint32_t frame)
+{
+    GPtrArray *blocks = model->result_blocks;
+    guint filled = blocks->len - (blocks->len && model->results_in_block == 0);
+    guint lo = 0, hi = filled;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (((stored_result_t *)blocks->pdata[mid])[0].pub.frame <= frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    stored_result_t *block = blocks->pdata[lo - 1];
+    guint n = lo == blocks->len ? model->results_in_block : RESULTS_PER_BLOCK;
+    guint first = 0, last = n;
+    while (first < last) {
+        guint mid = first + (last - first) / 2;
+        if (block[mid].pub.frame < frame)
+            first = mid + 1;
+        else
+            last = mid;
+    }
+    return first < n && block[first].pub.frame == frame ? &block[first].pub : NULL;
 }
 
 /* ---- SAs -------------------------------------------------------------------------- */
@@ -534,11 +580,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
         return res;
     }
     if (!sa) {
-        if (model->config.max_sas && model->sa_count >= model->config.max_sas) {
-            res->notes |= model->cap_reached ? IKE_NOTE_NOT_TRACKED : IKE_NOTE_CAP_REACHED;
-            model->cap_reached = true;
-            return res;
-        }
+        if (model->config.max_sas && model->sa_count >= model->config.max_sas)
+            return not_tracked(model, stored);
         sa = new_sa(model, msg, g_hash_table_lookup(model->sa_by_cookie, &msg->icookie));
     }
     sa->last_frame = msg->frame;

@@ -152,8 +152,12 @@ typedef struct ike_model_config {
 ike_model_t *ike_model_new(const ike_model_config_t *config);
 void ike_model_free(ike_model_t *model);
 
-/* Feed one message (first pass, capture order).  Never NULL. */
+/* Feed one message (first pass, capture order).  Never NULL.  A frame past the SA cap
+ * gets a result that lives only until the next call, and is not kept. */
 ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg);
+
+/* The kept result of a frame added earlier, or NULL: what every later pass renders. */
+ike_result_t *ike_model_result_of_frame(const ike_model_t *model, uint32_t frame);
 
 /* Iterate SAs in order of first appearance. */
 const ike_sa_t *ike_model_first_sa(const ike_model_t *model);

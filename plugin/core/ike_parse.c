@@ -166,7 +166,7 @@ static unsigned kind_of(unsigned type)
         return IKE_PL_NAT_D;
     if (type == PL_FRAGMENT)
         return IKE_PL_FRAGMENT;
-    return type < 32 ? type : 0;
+    return type < IKE_PL_FRAGMENT ? type : 0; /* 31 itself is unassigned: not a fragment */
 }
 
 static void read_payload(unsigned type, const uint8_t *p, size_t length, ike_msg_t *msg)

@@ -241,6 +241,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         decode_message(data + off, &frame, &time, &msg);
         const ike_result_t *res = ike_model_add(model, &msg);
         trace(&msg, res);
+        /* later passes find every kept result by its frame (frames may repeat here) */
+        const ike_result_t *kept = ike_model_result_of_frame(model, msg.frame);
+        if (!(res->notes & IKE_NOTE_NOT_TRACKED) && (!kept || kept->frame != msg.frame))
+            __builtin_trap();
         /* the single pass renders as it goes, judging with the capture so far */
         const ike_diag_context_t so_far = { .capture_end = msg.time, .silence_threshold = 10 };
         render_like_the_plugin(res);

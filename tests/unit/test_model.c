@@ -181,6 +181,34 @@ static void test_sa_cap(void)
     g_assert_true(r->notes & IKE_NOTE_NOT_TRACKED);
     g_assert_cmpuint(ike_model_sa_count(model), ==, 2);
     g_assert_true(ike_model_cap_reached(model));
+    /* the frame that reached the cap keeps its note; later ones are not kept at all */
+    g_assert_true(ike_model_result_of_frame(model, 31)->notes & IKE_NOTE_CAP_REACHED);
+    g_assert_null(ike_model_result_of_frame(model, 41));
+    g_assert_nonnull(ike_model_result_of_frame(model, 21));
+    teardown();
+}
+
+/* Later passes find each frame's result by its number, across result blocks, and
+ * nothing for frames the model never saw. */
+static void test_results_by_frame(void)
+{
+    model = ike_model_new(&(ike_model_config_t){ 0 });
+    g_assert_null(ike_model_result_of_frame(model, 1));
+    enum { N = 2500 }; /* more than two blocks */
+    static ike_result_t *added[N];
+    conv_t c;
+    for (unsigned i = 0; i < N; i++) {
+        conv_init(&c, model, 1000 + i, PEER_A);
+        c.frame = 3 * i + 1; /* frames 2, 5, 8, ...: gaps between them */
+        added[i] = send_mm(&c, 1);
+    }
+    for (unsigned i = 0; i < N; i++) {
+        g_assert_true(ike_model_result_of_frame(model, 3 * i + 2) == added[i]);
+        g_assert_null(ike_model_result_of_frame(model, 3 * i + 3));
+        g_assert_null(ike_model_result_of_frame(model, 3 * i + 1));
+    }
+    g_assert_null(ike_model_result_of_frame(model, 3 * N + 5));
+    g_assert_null(ike_model_result_of_frame(model, 0));
     teardown();
 }
 
@@ -195,5 +223,6 @@ int main(int argc, char **argv)
     g_test_add_func("/model/not-analysed", test_not_analysed);
     g_test_add_func("/model/same-cookie-two-peers", test_same_cookie_two_peers);
     g_test_add_func("/model/sa-cap", test_sa_cap);
+    g_test_add_func("/model/results-by-frame", test_results_by_frame);
     return g_test_run();
 }

@@ -342,6 +342,20 @@ static void test_payload_kinds(void)
     g_byte_array_unref(b);
 }
 
+static void test_unassigned_31_is_not_a_fragment(void)
+{
+    GByteArray *b = g_byte_array_new();
+    size_t h = header(b, 1, 2, IKE_PL_HASH, 0x10, IKE_XCHG_MAIN, 0, 0);
+    opaque(b, 31, 8); /* payload number 31 is unassigned; the fragment bit is 132's */
+    opaque(b, 0, 8);
+    end_message(b, h);
+    ike_msg_t m = parse(b);
+    g_assert_false(m.malformed);
+    g_assert_cmphex(m.payloads, ==, PL(IKE_PL_HASH));
+    g_assert_false(ike_msg_has(&m, IKE_PL_FRAGMENT));
+    g_byte_array_unref(b);
+}
+
 static void test_payload_kinds_from_header_next(void)
 {
     /* the walk starts from the header's next payload, folded the same way */
@@ -1188,6 +1202,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/parse/header/fields", test_header_fields);
+    g_test_add_func("/parse/unassigned-31-is-not-a-fragment", test_unassigned_31_is_not_a_fragment);
     g_test_add_func("/parse/header/needs-28-bytes", test_header_needs_28_captured_bytes);
     g_test_add_func("/parse/payloads/kinds", test_payload_kinds);
     g_test_add_func("/parse/payloads/from-header-next", test_payload_kinds_from_header_next);
