@@ -32,6 +32,7 @@ uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DES
 
 static int proto_ikediag = -1;
 static int ikediag_tap = -1;
+static int expert_tap = -1; /* epan's, to know whether expert infos have a reader */
 static dissector_handle_t ikediag_handle;
 
 /* Preferences; the apply callback refuses values outside these bounds. */
@@ -62,6 +63,7 @@ static void init_file_state(void)
     model = ike_model_new(&config);
     capture_end = 0;
     capture_end_known = FALSE;
+    expert_tap = find_tap_id("expert");
 }
 
 static void cleanup_file_state(void)
@@ -108,11 +110,13 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (!res)
         return tick_views(pinfo);
 
-    render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
-    ikediag_diag_context(&opt.diag);
-    if (!opt.final)
-        opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);
-    render_result(tvb, pinfo, tree, res, &opt);
+    if (tree || pinfo->cinfo || have_tap_listener(expert_tap)) { /* else nobody sees it: */
+        render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
+        ikediag_diag_context(&opt.diag); /* tshark -2's first pass, -q without -z expert */
+        if (!opt.final)
+            opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);
+        render_result(tvb, pinfo, tree, res, &opt);
+    }
     tap_queue_packet(ikediag_tap, pinfo, res);
     return tvb_captured_length(tvb);
 }

@@ -17,7 +17,6 @@ struct ike_model {
     ike_model_config_t config;
     GHashTable *sa_by_cookie; /* &sa->icookie -> first SA with that cookie */
     GHashTable *exchanges; /* &exchange->key -> exchange */
-    GHashTable *first_copy; /* &result digest -> result of the first copy */
     GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
     GHashTable *orphan_sources; /* address keys that already had a missing-request note */
     ike_sa_t *first_sa, *last_sa;
@@ -29,11 +28,16 @@ struct ike_model {
     ike_result_t untracked; /* stands for the frame being added past the SA cap */
 };
 
-/* A stored result with the keys the model hashes on. */
+/* A stored result with what resend detection needs. */
 typedef struct stored_result {
     ike_result_t pub; /* first, so &stored->pub == stored */
     uint64_t digest;
+    struct stored_result *older_original; /* the exchange's previous original message */
 } stored_result_t;
+
+/* A resend is looked for among this many newest originals of its exchange: bounded, so
+ * a hostile exchange of endless distinct messages stays linear. */
+#define RESEND_WINDOW 32u
 
 /* The SA list is threaded through next_same_cookie's sibling: keep a separate link. */
 typedef struct sa_node {
@@ -263,19 +267,19 @@ static void add_pending_quick(ike_sa_t *sa, ike_exchange_t *ex)
     }
 }
 
-static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg,
-                                            ike_kind_t kind)
+/* An exchange is its SA, message ID and kind: phase 1 is message ID 0 (RFC 2409
+ * section 5), and a message ID reused by another kind (libreswan's and ASA's clear
+ * notifies use 0; a broken peer may start a Quick Mode with it) must not hide the
+ * exchange that has it.  Three bits of kind, 29 of SA number, 32 of message ID. */
+static uint64_t exchange_key(const ike_sa_t *sa, const ike_msg_t *msg, ike_kind_t kind)
 {
-    /* An exchange is its SA, message ID and kind: phase 1 is message ID 0 (RFC 2409
-     * section 5), and a message ID reused by another kind (libreswan's and ASA's clear
-     * notifies use 0; a broken peer may start a Quick Mode with it) must not hide the
-     * exchange that has it.  Three bits of kind, 29 of SA number, 32 of message ID. */
-    uint64_t key = (uint64_t)kind << 61 | (uint64_t)(sa->number & 0x1fffffffu) << 32 | msg->message_id;
-    ike_exchange_t *ex = g_hash_table_lookup(model->exchanges, &key);
-    if (ex)
-        return ex;
+    return (uint64_t)kind << 61 | (uint64_t)(sa->number & 0x1fffffffu) << 32 | msg->message_id;
+}
 
-    ex = g_new0(ike_exchange_t, 1);
+static ike_exchange_t *add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg, ike_kind_t kind,
+                                    uint64_t key)
+{
+    ike_exchange_t *ex = g_new0(ike_exchange_t, 1);
     ex->sa = sa;
     ex->key = key;
     ex->kind = kind;
@@ -294,7 +298,7 @@ static ike_exchange_t *find_or_add_exchange(ike_model_t *model, ike_sa_t *sa, co
     else
         sa->exchanges = ex;
     sa->last_exchange = ex;
-    g_hash_table_replace(model->exchanges, &ex->key, ex);
+    g_hash_table_insert(model->exchanges, &ex->key, ex);
     return ex;
 }
 
@@ -457,12 +461,19 @@ static void note_orphan_source(ike_model_t *model, const ike_msg_t *msg, ike_res
     res->notes |= IKE_NOTE_FIRST_ORPHAN_OF_SOURCE;
 }
 
-/* A byte-identical copy keeps the label of its first copy (either side may resend). */
-static bool take_resend(ike_model_t *model, stored_result_t *stored, const ike_msg_t *msg, ike_sa_t *sa)
+/* The original that a message repeats byte for byte, or NULL. */
+static stored_result_t *original_of(const ike_exchange_t *ex, uint64_t digest)
 {
-    stored_result_t *first = g_hash_table_lookup(model->first_copy, &stored->digest);
-    if (!first || !first->pub.exchange || first->pub.exchange->sa != sa)
-        return false;
+    stored_result_t *o = ex->newest_original;
+    for (unsigned n = 0; o && n < RESEND_WINDOW; o = o->older_original, n++)
+        if (o->digest == digest)
+            return o;
+    return NULL;
+}
+
+/* A byte-identical copy keeps the label of its first copy (either side may resend). */
+static void take_resend(stored_result_t *stored, stored_result_t *first, const ike_msg_t *msg)
+{
     ike_result_t *res = &stored->pub, *orig = &first->pub;
     ike_exchange_t *ex = orig->exchange;
     *res = *orig;
@@ -485,7 +496,6 @@ static bool take_resend(ike_model_t *model, stored_result_t *stored, const ike_m
     }
     ex->last_frame = msg->frame;
     ex->last_time = msg->time;
-    return true;
 }
 
 static ike_role_t phase1_role(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
@@ -589,14 +599,20 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (!sa->rcookie && msg->rcookie)
         sa->rcookie = msg->rcookie;
 
-    uint16_t malformed = res->notes & IKE_NOTE_MALFORMED;
-    if (take_resend(model, stored, msg, sa)) {
+    ike_kind_t kind = kind_of(msg);
+    uint64_t key = exchange_key(sa, msg, kind);
+    ike_exchange_t *ex = g_hash_table_lookup(model->exchanges, &key);
+    stored_result_t *first = ex ? original_of(ex, stored->digest) : NULL;
+    if (first) {
+        uint16_t malformed = res->notes & IKE_NOTE_MALFORMED;
+        take_resend(stored, first, msg);
         res->notes |= malformed;
         return res;
     }
-    g_hash_table_insert(model->first_copy, &stored->digest, stored);
-
-    ike_exchange_t *ex = find_or_add_exchange(model, sa, msg, kind_of(msg));
+    if (!ex)
+        ex = add_exchange(model, sa, msg, kind, key);
+    stored->older_original = ex->newest_original;
+    ex->newest_original = stored;
     res->exchange = ex;
     res->kind = ex->kind;
     ex->last_frame = msg->frame;
@@ -624,7 +640,6 @@ ike_model_t *ike_model_new(const ike_model_config_t *config)
         model->config = *config;
     model->sa_by_cookie = g_hash_table_new(hash_u64, g_int64_equal);
     model->exchanges = g_hash_table_new(hash_u64, g_int64_equal);
-    model->first_copy = g_hash_table_new(hash_u64, g_int64_equal);
     model->last_sa_by_peers = g_hash_table_new(hash_u64, g_int64_equal);
     model->orphan_sources = g_hash_table_new_full(hash_u64, g_int64_equal, g_free, NULL);
     model->result_blocks = g_ptr_array_new_with_free_func(g_free);
@@ -649,7 +664,6 @@ void ike_model_free(ike_model_t *model)
     }
     g_hash_table_destroy(model->exchanges);
     g_hash_table_destroy(model->sa_by_cookie);
-    g_hash_table_destroy(model->first_copy);
     g_hash_table_destroy(model->last_sa_by_peers);
     g_hash_table_destroy(model->orphan_sources);
     g_ptr_array_free(model->result_blocks, TRUE);

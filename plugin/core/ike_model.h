@@ -126,6 +126,7 @@ struct ike_exchange {
     bool has_chosen;
     bool pfs_offered; /* QM#1 carried a KE payload */
     ike_transform_t chosen;
+    struct stored_result *newest_original; /* the model's own: where resends are found */
 };
 
 struct ike_sa {

@@ -212,6 +212,30 @@ static void test_results_by_frame(void)
     teardown();
 }
 
+/* A resend is found among the newest originals of its own exchange, so a hostile
+ * exchange of endless distinct messages costs the same per message. */
+static void test_resend_window(void)
+{
+    setup();
+    conv_t c;
+    conv_init(&c, model, 0x77, PEER_A);
+    for (unsigned step = 1; step <= 6; step++)
+        send_mm(&c, step);
+    ike_result_t *first = send_txn(&c, PEER_B, 0xabc, 0);
+    ike_result_t *newest = NULL;
+    for (unsigned i = 1; i <= 40; i++)
+        newest = send_txn(&c, PEER_B, 0xabc, i);
+    ike_result_t *again = send_txn(&c, PEER_B, 0xabc, 40);
+    g_assert_cmpuint(again->retrans_of, ==, newest->frame);
+    g_assert_true(again->exchange == first->exchange);
+    ike_result_t *too_old = send_txn(&c, PEER_B, 0xabc, 0); /* 41 originals ago */
+    g_assert_cmpuint(too_old->retrans_of, ==, 0);
+    /* the Main Mode keeps its own originals: its resends are still found */
+    ike_result_t *mm5 = send_mm_resend(&c, 5);
+    g_assert_cmpuint(mm5->retrans_count, ==, 1);
+    teardown();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -224,5 +248,6 @@ int main(int argc, char **argv)
     g_test_add_func("/model/same-cookie-two-peers", test_same_cookie_two_peers);
     g_test_add_func("/model/sa-cap", test_sa_cap);
     g_test_add_func("/model/results-by-frame", test_results_by_frame);
+    g_test_add_func("/model/resend-window", test_resend_window);
     return g_test_run();
 }
