@@ -17,7 +17,7 @@
 #include "render.h"
 
 #ifndef VERSION
-#define VERSION "0.1.0"
+#define VERSION "0.2.0"
 #endif
 
 WS_DLL_PUBLIC_DEF const char plugin_version[] = VERSION;

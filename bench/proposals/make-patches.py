@@ -14,25 +14,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 
-DIGEST = '''/* A resend is byte-identical and carries the SA's cookies, and the model compares
- * digests within one SA only: a 64-bit multiply-xorshift mix over 8-byte words tells
- * messages apart, with no allocation and about a tenth of MD5's instructions. */
-uint64_t ike_digest(const uint8_t *bytes, unsigned length)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ length;
-    unsigned i = 0;
-    for (; i + 8 <= length; i += 8) {
-        uint64_t word;
-        memcpy(&word, bytes + i, 8);
-        h = (h ^ word) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    uint64_t tail = 0;
-    memcpy(&tail, bytes + i, length - i);
-    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 29);
-}
-'''
 
 # name -> [(file, old, new or callable)]
 PROPOSALS = {
@@ -49,26 +30,10 @@ PROPOSALS = {
         ("plugin/render.c", "code ? code : \"notify\", res->notify, asked, res->request_in);",
          "code ? code : \"notify\", res->notify, asked);"),
     ],
-    "4-digest-without-md5": [
-        ("plugin/core/ike_msg.c", re.compile(r"/\* MD5 is plenty.*?\n}\n", re.S), DIGEST),
-    ],
-    # Measurement only: what the forced tree and the per-frame tables cost.
-    "measure-only-no-wanted-fields": [
-        ("plugin/ikediag.c", "set_postdissector_wanted_hfids(ikediag_handle, extract_wanted_fields());",
-         "(void)extract_wanted_fields; /* measurement only: no primed fields, no forced tree */"),
-    ],
-    "measure-only-one-wanted-field": [
-        ("plugin/extract.c", "    for (int f = 0; f < F_COUNT; f++)\n        for (int i = 0; i < MAX_IDS && field_ids[f][i] != -1; i++)\n            g_array_append_val(wanted",
-         "    for (int f = 0; f < 1; f++) /* measurement only: the isakmp protocol alone */\n        for (int i = 0; i < MAX_IDS && field_ids[f][i] != -1; i++)\n            g_array_append_val(wanted"),
-    ],
-    "measure-only-no-proto-data": [
-        ("plugin/ikediag.c", "        p_add_proto_data(wmem_file_scope(), pinfo, proto_ikediag, 0, res);",
-         "        (void)0; /* measurement only: no per-frame proto data (a single pass still renders) */"),
-    ],
-    "measure-only-no-first-copy": [
-        ("plugin/core/ike_model.c", "    g_hash_table_insert(model->first_copy, &stored->digest, stored);",
-         "    /* measurement only: no resend table */"),
-    ],
+    # 4-digest-without-md5 was applied in 5d129c6.  The measure-only variants (no primed
+    # fields, one primed field, no proto data, no global resend table) measured what the
+    # design of 2926847..b7186f8 then removed: ikediag primes no field, keeps no proto
+    # data and finds resends within their exchange.
 }
 
 

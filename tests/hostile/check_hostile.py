@@ -188,6 +188,15 @@ def case_duplicate_frames(check, frames):
     expect_outcomes(check, frames, {(1, "MM"): "complete", (1, "QM1"): "complete"})
 
 
+def case_ip_fragments(check, frames):
+    """main-quick in 96-byte IP fragments: each message is labelled once, on the fragment
+    that completes its datagram (the only frame where ISAKMP is dissected)."""
+    labelled = [(f.msg, f.role) for _, f in sorted(frames.items()) if f.msg]
+    check.expect(labelled == MAIN_QUICK + [("INFO", I)], "labels in order: %s" % labelled)
+    check.expect(len(frames) > 2 * len(labelled), "only %d frames: not fragmented?" % len(frames))
+    expect_outcomes(check, frames, {(1, "MM"): "complete", (1, "QM1"): "complete"})
+
+
 def case_many_quick_modes(check, frames):
     expected = {n: (1,) + lr for n, lr in enumerate(MAIN_QUICK[:6], 1)}
     for q in range(256):
@@ -212,6 +221,7 @@ CASES = {
     "snaplen-70": case_snaplen_70,
     "duplicate-frames": case_duplicate_frames,
     "many-quick-modes": case_many_quick_modes,
+    "ip-fragments": case_ip_fragments,
 }
 
 

@@ -258,14 +258,48 @@ def text2pcap(records, path):
         run(["text2pcap", "-q", "-F", "pcap", "-t", "%s.%f", dump.name, path])
 
 
+def ip_fragment(src, dst, size):
+    """Every IPv4 datagram of the Ethernet pcap `src` cut into fragments of at most `size`
+    bytes of payload (a multiple of 8), as a path with a small MTU does (RFC 791): the
+    ISAKMP message then exists only in the IP dissector's reassembled datagram."""
+    data = open(src, "rb").read()
+    out, pos, ident = [data[:24]], 24, 0x4000
+    while pos < len(data):
+        ident += 1  # one IP ID per datagram, as a sender's counter gives
+        sec, usec, caplen, _ = struct.unpack("<IIII", data[pos:pos + 16])
+        frame = data[pos + 16:pos + 16 + caplen]
+        pos += 16 + caplen
+        eth, ip = frame[:14], frame[14:]
+        ihl = (ip[0] & 0x0F) * 4
+        header, payload = ip[:ihl], ip[ihl:struct.unpack("!H", ip[2:4])[0]]
+        for off in range(0, len(payload), size):
+            piece = payload[off:off + size]
+            more = 0x2000 if off + size < len(payload) else 0
+            h = bytearray(header)
+            h[2:4] = struct.pack("!H", ihl + len(piece))
+            h[4:6] = struct.pack("!H", ident)
+            h[6:8] = struct.pack("!H", more | off // 8)
+            h[10:12] = b"\0\0"
+            total = sum(struct.unpack("!%dH" % (ihl // 2), bytes(h)))
+            while total > 0xFFFF:
+                total = (total & 0xFFFF) + (total >> 16)
+            h[10:12] = struct.pack("!H", ~total & 0xFFFF)
+            record = eth + bytes(h) + piece
+            out.append(struct.pack("<IIII", sec, usec, len(record), len(record)) + record)
+    with open(dst, "wb") as f:
+        f.write(b"".join(out))
+
+
 def derived(out):
-    """Captures made from main-quick the way tools make them: a small snaplen (60 bytes
-    leaves 18 of ISAKMP, less than a header; 70 leaves the header alone) and a capture
-    merged with itself (every frame twice, same time stamp)."""
+    """Captures made from main-quick the way tools and paths make them: a small snaplen
+    (60 bytes leaves 18 of ISAKMP, less than a header; 70 leaves the header alone), a
+    capture merged with itself (every frame twice, same time stamp), and every datagram
+    in IP fragments of 96 bytes."""
     base = os.path.join(out, "main-quick.pcap")
     for snaplen in (60, 70):
         run(["editcap", "-s", str(snaplen), base, os.path.join(out, "snaplen-%d.pcap" % snaplen)])
     run(["mergecap", "-F", "pcap", "-w", os.path.join(out, "duplicate-frames.pcap"), base, base])
+    ip_fragment(base, os.path.join(out, "ip-fragments.pcap"), 96)
 
 
 def main():
@@ -273,7 +307,7 @@ def main():
     for seed, (name, build) in enumerate(CASES.items(), 1):
         text2pcap(build(random.Random(seed)).records, os.path.join(OUT, name + ".pcap"))
     derived(OUT)
-    print("wrote %d captures to %s" % (len(CASES) + 3, OUT))
+    print("wrote %d captures to %s" % (len(CASES) + 4, OUT))
 
 
 if __name__ == "__main__":
