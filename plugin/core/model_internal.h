@@ -1,4 +1,4 @@
-/* model_internal.h: what ike_model.c and answers.c share; not for the glue. */
+/* model_internal.h: what ike_model.c, steps.c and answers.c share; not for the glue. */
 #ifndef IKEDIAG_MODEL_INTERNAL_H
 #define IKEDIAG_MODEL_INTERNAL_H
 
@@ -13,5 +13,17 @@ ike_role_t ike_next_speaker(const ike_exchange_t *ex);
 ike_exchange_t *ike_attach_informational(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res);
 /* An ICMP error quoting a message: evidence for the pending exchange, if any. */
 void ike_note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res);
+
+/* Phase-1 roles from the first message that shows them; false while unknown. */
+bool ike_learn_roles(ike_sa_t *sa, const ike_msg_t *msg);
+
+/* steps.c: the message's step, role and state; records it in its exchange. */
+void ike_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res);
+/* Links a message to the request it answers (request_in / response_in). */
+void ike_link_request(ike_exchange_t *ex, ike_result_t *res);
+/* Offered proposals from step 1, the chosen one from step 2. */
+void ike_note_proposals(ike_exchange_t *ex, const ike_msg_t *msg, const ike_result_t *res);
+/* What the NAT-D payloads say, once the negotiated hash is known. */
+void ike_note_nat_detection(ike_exchange_t *ex, const ike_msg_t *msg);
 
 #endif
