@@ -18,7 +18,7 @@ static int hf_sa = -1, hf_exchange = -1, hf_msg = -1, hf_phase = -1, hf_role = -
 static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_count = -1;
 static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
-static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1, hf_nat = -1;
+static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1, hf_nat = -1, hf_proxy_ids = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
@@ -51,6 +51,7 @@ void render_register_fields(int proto)
         { &hf_evidence, { "Evidence", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "Frames that support the diagnosis", HFILL } },
         { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Proposals offered in MM#1/AM#1, or (with keys) in QM#1", HFILL } },
         { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Proposal chosen in MM#2/AM#2, or (with keys) in QM#2", HFILL } },
+        { &hf_proxy_ids, { "Proxy IDs", "ikediag.proxy_ids", FT_STRING, BASE_NONE, NULL, 0, "QM#1's identities (with keys): the initiator's <-> the responder's, as its crypto ACL or traffic selectors say", HFILL } },
     };
     static gint *ett[] = { &ett_ikediag, &ett_verdict };
     static ei_register_info ei[] = {
@@ -143,6 +144,13 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
     }
 }
 
+static void render_proxy_ids(proto_tree *tree, const ike_exchange_t *ex)
+{
+    char buf[256];
+    if (ex->proxy_ids && WANTED(tree, hf_proxy_ids))
+        add_generated_string(tree, hf_proxy_ids, ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, sizeof buf));
+}
+
 /* Phase-1 proposals on the phase-1 exchange's frames; a Quick Mode's on its own (keys). */
 static void render_proposals(proto_tree *tree, const ike_result_t *res)
 {
@@ -159,6 +167,7 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
         ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);
         add_generated_string(tree, hf_chosen, buf);
     }
+    render_proxy_ids(tree, ex);
 }
 
 /* One item per "; "-separated clause of a rule's text. */
@@ -214,6 +223,8 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
         ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, ex->kind == IKE_KIND_QUICK, text, sizeof text);
         add_generated_string(tree, hf_offered, text);
     }
+    if (ex != res->exchange)
+        render_proxy_ids(tree, ex);
     expert_add_info_format(pinfo, ti, &ei_stall, "Stalled at %s: %s (%s)", stall, rule->summary, evidence);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/names.h"
+#include "core/proposal.h"
 #include "ikediag.h"
 
 /* ---- the table ------------------------------------------------------------------ */
@@ -302,6 +303,8 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
     char buf[512];
     json_string(s, "offered", views_offered(ex, buf, sizeof buf));
     json_string(s, "chosen", views_chosen(ex, buf, sizeof buf));
+    json_string(s, "proxy_ids", ex->proxy_ids ? ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, sizeof buf)
+                                               : NULL);
     g_string_append_c(s, '}');
 }
 

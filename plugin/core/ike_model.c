@@ -462,6 +462,7 @@ void ike_model_free(ike_model_t *model)
         for (ike_exchange_t *ex = node->sa.exchanges; ex;) {
             ike_exchange_t *next_ex = ex->next_in_sa;
             g_free(ex->offered);
+            g_free(ex->proxy_ids);
             g_free(ex);
             ex = next_ex;
         }

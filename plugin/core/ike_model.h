@@ -125,6 +125,8 @@ struct ike_exchange {
     uint8_t n_offered_total; /* in the message, may be more */
     bool has_chosen;
     bool pfs_offered; /* QM#1 carried a KE payload */
+    uint8_t n_proxy_ids; /* QM#1's IDci, IDcr (keys), in proxy_ids */
+    ike_proxy_id_t *proxy_ids; /* NULL until seen */
     ike_transform_t chosen;
     struct stored_result *newest_original; /* the model's own: where resends are found */
 };

@@ -93,6 +93,27 @@ typedef struct ike_transform {
     uint16_t encap_mode; /* phase 2 attr 4 (RFC 3947 values 3, 4 and drafts 61443, 61444) */
 } ike_transform_t;
 
+/* A Quick Mode identity, RFC 2407 section 4.6.2: a proxy ID (Cisco), a traffic selector
+ * (strongSwan), the crypto ACL entry the SA is for. */
+enum ike_id_type {
+    IKE_ID_IPV4_ADDR = 1,
+    IKE_ID_IPV4_ADDR_SUBNET = 4,
+    IKE_ID_IPV6_ADDR = 5,
+    IKE_ID_IPV6_ADDR_SUBNET = 6,
+    IKE_ID_IPV4_ADDR_RANGE = 7,
+    IKE_ID_IPV6_ADDR_RANGE = 8,
+};
+
+#define IKE_PROXY_ID_MAX_DATA 32 /* two IPv6 addresses */
+
+typedef struct ike_proxy_id {
+    uint8_t type; /* enum ike_id_type, or another ID type (not formatted) */
+    uint8_t protocol; /* IP protocol, 0 = any */
+    uint16_t port; /* 0 = any */
+    uint8_t len; /* of data */
+    uint8_t data[IKE_PROXY_ID_MAX_DATA];
+} ike_proxy_id_t;
+
 typedef struct ike_endpoint {
     uint8_t family; /* 4, 6, or 0 when the glue knows no address */
     uint8_t addr[16];
@@ -122,6 +143,8 @@ typedef struct ike_msg {
     uint8_t n_nat_d; /* NAT-D payloads (RFC 3947 section 3.2): the first hashes the */
     uint8_t nat_d_len[IKE_MSG_MAX_NAT_D]; /* destination, the others the sender */
     uint8_t nat_d[IKE_MSG_MAX_NAT_D][IKE_NAT_D_MAX_LEN];
+    uint8_t n_proxy_ids; /* Quick Mode ID payloads: the initiator's (IDci), then the */
+    ike_proxy_id_t proxy_ids[2]; /* responder's (IDcr), RFC 2409 section 5.5 */
     uint64_t digest; /* ike_digest() of the raw ISAKMP bytes */
     uint32_t length; /* the ISAKMP header's length field */
 } ike_msg_t;

@@ -12,6 +12,7 @@
 #define PROPOSAL_HEADER_SIZE 8 /* + proposal #, protocol, SPI size, # transforms: 3.5 */
 #define TRANSFORM_HEADER_SIZE 8 /* + transform #, transform id, reserved: 3.6 */
 #define NOTIFY_TYPE_OFFSET 10 /* after DOI, protocol, SPI size: 3.14 */
+#define ID_DATA_OFFSET 8 /* after ID type, protocol, port: RFC 2407 section 4.6.2 */
 #define ATTR_TV_BIT 0x8000u /* attribute format: type/value, else type/length/value: 3.3 */
 
 /* Payload numbers outside RFC 2408's range that ikediag knows. */
@@ -179,6 +180,17 @@ static void read_payload(unsigned type, const uint8_t *p, size_t length, ike_msg
     case IKE_PL_NOTIFY:
         if (length >= NOTIFY_TYPE_OFFSET + 2 && msg->n_notify < IKE_MSG_MAX_NOTIFY)
             msg->notify[msg->n_notify++] = be16(p + NOTIFY_TYPE_OFFSET);
+        break;
+    case IKE_PL_ID: /* in Quick Mode: the proxy IDs */
+        if (msg->exchange_type == IKE_XCHG_QUICK && length >= ID_DATA_OFFSET && msg->n_proxy_ids < 2) {
+            ike_proxy_id_t *id = &msg->proxy_ids[msg->n_proxy_ids++];
+            size_t n = length - ID_DATA_OFFSET;
+            id->type = p[4];
+            id->protocol = p[5];
+            id->port = be16(p + 6);
+            id->len = (uint8_t)(n < IKE_PROXY_ID_MAX_DATA ? n : IKE_PROXY_ID_MAX_DATA);
+            memcpy(id->data, p + ID_DATA_OFFSET, id->len);
+        }
         break;
     case IKE_PL_NAT_D: /* the hash (RFC 3947 section 3.2) */
         if (data_len && data_len <= IKE_NAT_D_MAX_LEN && msg->n_nat_d < IKE_MSG_MAX_NAT_D) {

@@ -1,8 +1,8 @@
-/* proposal.c: phase-1 transform attributes in the words engineers use.  Values are
- * RFC 2409 appendix A, RFC 3602 (AES), RFC 4868 (SHA-2), RFC 3526/5903/8031 (groups). */
+/* proposal.c: transform attributes and proxy IDs in the words engineers use.  Values
+ * are RFC 2409 appendix A, RFC 2407 (phase 2, ID types), RFC 3602 (AES), RFC 4868
+ * (SHA-2), RFC 3526/5903/8031 (groups). */
 #include "proposal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *encryption_name(unsigned v)
@@ -64,33 +64,69 @@ static const char *group_name(unsigned v)
     return v < sizeof names / sizeof names[0] ? names[v] : NULL;
 }
 
-/* Appends "/NAME" or "/PREFIX#value" for an unnamed value; nothing for 0. */
-static void append(char *buf, size_t size, const char *name, const char *prefix, unsigned v)
+/* Called on every frame of an exchange in a visible tree: no printf.  Appends never
+ * overrun and always leave the text terminated. */
+typedef struct text {
+    char *buf;
+    size_t size, len;
+} text_t;
+
+static text_t text_in(char *buf, size_t size)
 {
-    size_t len = strlen(buf);
-    if (v == 0 || len >= size)
-        return;
-    const char *sep = len ? "/" : "";
-    if (name)
-        snprintf(buf + len, size - len, "%s%s", sep, name);
-    else
-        snprintf(buf + len, size - len, "%s%s%u", sep, prefix, v);
+    if (size)
+        buf[0] = '\0';
+    return (text_t){ buf, size, 0 };
 }
 
-const char *ike_format_phase1(const ike_transform_t *t, char *buf, size_t size)
+static void put(text_t *t, const char *s)
 {
-    if (!size)
-        return buf;
-    buf[0] = '\0';
-    append(buf, size, encryption_name(t->encryption), "ENC", t->encryption);
-    if (t->key_length) {
-        size_t len = strlen(buf);
-        if (len < size)
-            snprintf(buf + len, size - len, "-%u", t->key_length);
+    while (*s && t->len + 1 < t->size)
+        t->buf[t->len++] = *s++;
+    if (t->size)
+        t->buf[t->len] = '\0';
+}
+
+static void put_uint(text_t *t, unsigned v)
+{
+    char digits[12], *d = digits + sizeof digits;
+    *--d = '\0';
+    do
+        *--d = (char)('0' + v % 10);
+    while (v /= 10);
+    put(t, d);
+}
+
+/* "/NAME", or "/PREFIXvalue" for an unnamed value; nothing for 0; no "/" first. */
+static void put_attribute(text_t *t, const char *name, const char *prefix, unsigned v)
+{
+    if (v == 0)
+        return;
+    if (t->len)
+        put(t, "/");
+    if (name) {
+        put(t, name);
+    } else {
+        put(t, prefix);
+        put_uint(t, v);
     }
-    append(buf, size, hash_name(t->hash), "HASH", t->hash);
-    append(buf, size, group_name(t->group), "GROUP", t->group);
-    append(buf, size, auth_name(t->auth_method), "AUTH", t->auth_method);
+}
+
+static void put_phase1(text_t *t, const ike_transform_t *tr)
+{
+    put_attribute(t, encryption_name(tr->encryption), "ENC", tr->encryption);
+    if (tr->key_length) {
+        put(t, "-");
+        put_uint(t, tr->key_length);
+    }
+    put_attribute(t, hash_name(tr->hash), "HASH", tr->hash);
+    put_attribute(t, group_name(tr->group), "GROUP", tr->group);
+    put_attribute(t, auth_name(tr->auth_method), "AUTH", tr->auth_method);
+}
+
+const char *ike_format_phase1(const ike_transform_t *tr, char *buf, size_t size)
+{
+    text_t t = text_in(buf, size);
+    put_phase1(&t, tr);
     return buf;
 }
 
@@ -136,47 +172,154 @@ static const char *encap_mode_name(unsigned v)
     }
 }
 
-const char *ike_format_phase2(const ike_transform_t *t, char *buf, size_t size)
+static void put_phase2(text_t *t, const ike_transform_t *tr)
 {
-    if (!size)
-        return buf;
-    snprintf(buf, size, "ESP ");
-    size_t len = strlen(buf);
-    const char *enc = esp_transform_name(t->encryption);
-    if (enc)
-        snprintf(buf + len, size - len, "%s", enc);
-    else
-        snprintf(buf + len, size - len, "ESP%u", t->encryption);
-    len = strlen(buf);
-    if (t->key_length && len < size)
-        snprintf(buf + len, size - len, "-%u", t->key_length);
-    append(buf, size, esp_auth_name(t->hash), "AUTH", t->hash);
-    append(buf, size, encap_mode_name(t->encap_mode), "MODE", t->encap_mode);
-    len = strlen(buf);
-    if (t->group && len < size) {
-        const char *group = group_name(t->group);
+    put(t, "ESP ");
+    const char *enc = esp_transform_name(tr->encryption);
+    if (enc) {
+        put(t, enc);
+    } else {
+        put(t, "ESP");
+        put_uint(t, tr->encryption);
+    }
+    if (tr->key_length) {
+        put(t, "-");
+        put_uint(t, tr->key_length);
+    }
+    put_attribute(t, esp_auth_name(tr->hash), "AUTH", tr->hash);
+    put_attribute(t, encap_mode_name(tr->encap_mode), "MODE", tr->encap_mode);
+    if (tr->group) {
+        const char *group = group_name(tr->group);
+        put(t, group ? "/PFS " : "/PFS group ");
         if (group)
-            snprintf(buf + len, size - len, "/PFS %s", group);
+            put(t, group);
         else
-            snprintf(buf + len, size - len, "/PFS group %u", t->group);
+            put_uint(t, tr->group);
+    }
+}
+
+const char *ike_format_phase2(const ike_transform_t *tr, char *buf, size_t size)
+{
+    text_t t = text_in(buf, size);
+    put_phase2(&t, tr);
+    return buf;
+}
+
+const char *ike_format_list(const ike_transform_t *tr, unsigned n, unsigned total, bool quick, char *buf,
+                            size_t size)
+{
+    text_t t = text_in(buf, size);
+    for (unsigned i = 0; i < n; i++) {
+        if (i)
+            put(&t, ", ");
+        text_t one = { t.buf + t.len, t.size - t.len, 0 }; /* its "/" separators count from here */
+        if (quick)
+            put_phase2(&one, &tr[i]);
+        else
+            put_phase1(&one, &tr[i]);
+        t.len += one.len;
+    }
+    if (total > n) {
+        put(&t, " +");
+        put_uint(&t, total - n);
+        put(&t, " more");
     }
     return buf;
 }
 
-const char *ike_format_list(const ike_transform_t *t, unsigned n, unsigned total, bool quick, char *buf,
-                            size_t size)
+/* Network prefix length of a mask, or -1 when the mask is not contiguous. */
+static int prefix_of(const uint8_t *mask, unsigned len)
 {
-    char one[96];
-    size_t len = 0;
-    if (!size)
-        return buf;
-    buf[0] = '\0';
-    for (unsigned i = 0; i < n && len < size; i++) {
-        const char *text = quick ? ike_format_phase2(&t[i], one, sizeof one) : ike_format_phase1(&t[i], one, sizeof one);
-        snprintf(buf + len, size - len, "%s%s", i ? ", " : "", text);
-        len = strlen(buf);
+    int bits = 0;
+    unsigned i = 0;
+    for (; i < len && mask[i] == 0xff; i++)
+        bits += 8;
+    if (i < len) {
+        for (uint8_t m = mask[i]; m & 0x80; m = (uint8_t)(m << 1))
+            bits++;
+        if ((uint8_t)(mask[i] << (bits % 8)) != 0)
+            return -1;
+        for (i++; i < len; i++)
+            if (mask[i])
+                return -1;
     }
-    if (total > n && len < size)
-        snprintf(buf + len, size - len, " +%u more", total - n);
+    return bits;
+}
+
+static void put_hex(text_t *t, unsigned v)
+{
+    char digits[8], *d = digits + sizeof digits;
+    *--d = '\0';
+    do
+        *--d = "0123456789abcdef"[v % 16];
+    while (v /= 16);
+    put(t, d);
+}
+
+/* Dotted quad, or eight hex groups (RFC 5952 would compress zeros; this is unambiguous). */
+static void put_address(text_t *t, const uint8_t *a, unsigned len)
+{
+    for (unsigned i = 0; i < len; i += len == 4 ? 1 : 2) {
+        if (i)
+            put(t, len == 4 ? "." : ":");
+        if (len == 4)
+            put_uint(t, a[i]);
+        else
+            put_hex(t, (unsigned)(a[i] << 8 | a[i + 1]));
+    }
+}
+
+static bool is_v6(unsigned type)
+{
+    return type == IKE_ID_IPV6_ADDR || type == IKE_ID_IPV6_ADDR_SUBNET || type == IKE_ID_IPV6_ADDR_RANGE;
+}
+
+static void put_proxy_id(text_t *t, const ike_proxy_id_t *id)
+{
+    unsigned alen = is_v6(id->type) ? 16 : 4;
+    bool single = id->type == IKE_ID_IPV4_ADDR || id->type == IKE_ID_IPV6_ADDR;
+    bool range = id->type == IKE_ID_IPV4_ADDR_RANGE || id->type == IKE_ID_IPV6_ADDR_RANGE;
+    bool subnet = id->type == IKE_ID_IPV4_ADDR_SUBNET || id->type == IKE_ID_IPV6_ADDR_SUBNET;
+    if (!(single || range || subnet) || id->len < (single ? alen : 2 * alen)) {
+        put(t, "ID type "); /* FQDN, DN...: not an address a crypto ACL could hold */
+        put_uint(t, id->type);
+        return;
+    }
+    put_address(t, id->data, alen);
+    if (range) {
+        put(t, "-");
+        put_address(t, id->data + alen, alen);
+    } else if (subnet) {
+        int bits = prefix_of(id->data + alen, alen);
+        if (bits >= 0) {
+            put(t, "/");
+            put_uint(t, (unsigned)bits);
+        } else {
+            put(t, " mask ");
+            put_address(t, id->data + alen, alen);
+        }
+    }
+    if (id->protocol || id->port) {
+        const char *proto = id->protocol == 6 ? "tcp" : id->protocol == 17 ? "udp" : id->protocol == 1 ? "icmp" : NULL;
+        put(t, " ");
+        if (proto) {
+            put(t, proto);
+        } else {
+            put(t, "proto ");
+            put_uint(t, id->protocol);
+        }
+        put(t, "/");
+        put_uint(t, id->port);
+    }
+}
+
+const char *ike_format_proxy_ids(const ike_proxy_id_t *ids, unsigned n, char *buf, size_t size)
+{
+    text_t t = text_in(buf, size);
+    for (unsigned i = 0; i < n && i < 2; i++) {
+        if (i)
+            put(&t, " <-> ");
+        put_proxy_id(&t, &ids[i]);
+    }
     return buf;
 }

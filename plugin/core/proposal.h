@@ -17,4 +17,8 @@ const char *ike_format_phase2(const ike_transform_t *t, char *buf, size_t size);
 const char *ike_format_list(const ike_transform_t *t, unsigned n, unsigned total, bool quick, char *buf,
                             size_t size);
 
+/* Quick Mode proxy IDs as "192.0.2.0/28 <-> 192.0.2.128/28" (IDci <-> IDcr; a protocol
+ * or port other than any follows its address: "192.0.2.1 udp/500").  Returns buf. */
+const char *ike_format_proxy_ids(const ike_proxy_id_t *ids, unsigned n, char *buf, size_t size);
+
 #endif

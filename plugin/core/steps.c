@@ -82,10 +82,16 @@ static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
 }
 
 /* Offered proposals from step 1, the chosen one from step 2: clear in phase 1 (RFC
- * 2409), readable in Quick Mode only with keys. */
+ * 2409), readable in Quick Mode only with keys, like QM#1's proxy IDs. */
 void ike_note_proposals(ike_exchange_t *ex, const ike_msg_t *msg, const ike_result_t *res)
 {
-    if (!msg->n_transforms || res->retrans_of)
+    if (res->retrans_of)
+        return;
+    if (res->step == 1 && msg->n_proxy_ids && !ex->proxy_ids) {
+        ex->proxy_ids = g_memdup2(msg->proxy_ids, msg->n_proxy_ids * sizeof *msg->proxy_ids);
+        ex->n_proxy_ids = msg->n_proxy_ids;
+    }
+    if (!msg->n_transforms)
         return;
     if (res->step == 1 && !ex->offered) {
         ex->offered = g_memdup2(msg->transforms, msg->n_transforms * sizeof *msg->transforms);

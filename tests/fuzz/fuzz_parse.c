@@ -21,6 +21,7 @@
  * Seeds: tests/fuzz/corpus-parse/ (make_parse_seeds.py, real frames from test-pcaps/).
  */
 #include "ike_parse.h"
+#include "proposal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +50,12 @@ static void check_msg(const ike_msg_t *m)
     for (unsigned i = 0; i < m->n_nat_d; i++)
         check(m->nat_d_len[i] >= 1 && m->nat_d_len[i] <= IKE_NAT_D_MAX_LEN);
     check((m->payloads & 1u) == 0); /* payload type 0 ends the chain, it is never one */
+    check(m->n_proxy_ids <= 2);
+    for (unsigned i = 0; i < m->n_proxy_ids; i++)
+        check(m->proxy_ids[i].len <= IKE_PROXY_ID_MAX_DATA);
+    char text[256]; /* proxy IDs of any bytes are worded within the buffer */
+    ike_format_proxy_ids(m->proxy_ids, m->n_proxy_ids, text, sizeof text);
+    check(strlen(text) < sizeof text);
 }
 
 static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }

@@ -17,7 +17,7 @@ import manifest  # noqa: E402
 from wsrun import Tshark  # noqa: E402
 
 FIELDS = ["frame.number", "ikediag.msg", "ikediag.role", "ikediag.retransmission", "ikediag.sa",
-          "ikediag.verdict.exchange", "ikediag.outcome", "ikediag.stall", "ikediag.cause"]
+          "ikediag.verdict.exchange", "ikediag.outcome", "ikediag.stall", "ikediag.cause", "ikediag.proxy_ids"]
 # Causes proven by evidence at a frame (a notify, a reply, a resend): single pass shows them too.
 EVIDENCE_CAUSES = {"isakmp-policy", "aggressive-refused", "psk-mismatch", "transform-set", "proxy-id",
                    "qm-rejected", "id-mismatch"}
@@ -27,12 +27,15 @@ def split(value):
     return value.split(",") if value else []
 
 
-def read_run(rows):
-    """frames: number -> (msg, role, resend); verdicts: (sa, exchange) -> (outcome, stall, cause)."""
+def read_run(rows, proxies=None):
+    """frames: number -> (msg, role, resend); verdicts: (sa, exchange) -> (outcome, stall, cause);
+    proxies (if given) filled with frame -> proxy IDs shown."""
     frames, verdicts = {}, {}
     for row in rows:
         row += [""] * (len(FIELDS) - len(row))
-        num, msg, role, retrans, sa, vex, outcome, stall, cause = row
+        num, msg, role, retrans, sa, vex, outcome, stall, cause, proxy_ids = row
+        if proxy_ids and proxies is not None:
+            proxies[int(num)] = proxy_ids
         if msg:
             frames[int(num)] = (msg, role, bool(retrans))
         stalls, causes = split(stall), split(cause)
@@ -77,7 +80,10 @@ def check_single_pass(cap, verdicts, errors):
 def check_capture(ts, pcaps, cap):
     errors = []
     pcap = ts.stage_file(os.path.join(pcaps, cap.name))
-    frames, verdicts = read_run(ts.fields(pcap, FIELDS, extra=["-2"]))
+    clear_proxies = {}
+    frames, verdicts = read_run(ts.fields(pcap, FIELDS, extra=["-2"]), clear_proxies)
+    if clear_proxies:
+        errors.append("without keys frames show proxy IDs: %s" % clear_proxies)
     compare_frames(cap, frames, "two-pass", errors)
     compare_verdicts(cap, verdicts, "two-pass", errors, with_keys=False)
 
@@ -86,7 +92,11 @@ def check_capture(ts, pcaps, cap):
 
     if cap.keys:
         conf = ts.config_dir_with_keys(os.path.join(pcaps, cap.keys))
-        key_frames, key_verdicts = read_run(ts.fields(pcap, FIELDS, extra=["-2"], config_dir=conf))
+        proxies = {}
+        key_frames, key_verdicts = read_run(ts.fields(pcap, FIELDS, extra=["-2"], config_dir=conf), proxies)
+        for num, want in sorted(cap.proxy_ids.items()):
+            if proxies.get(num) != want:
+                errors.append("with keys frame %d: expected proxy IDs %s, got %s" % (num, want, proxies.get(num)))
         if key_frames != frames:
             errors.append("with keys the numbering differs from without keys")
         compare_frames(cap, key_frames, "with keys", errors)

@@ -30,6 +30,7 @@ class Capture:
     unavailable: Optional[str] = None
     frames: Dict[int, Frame] = field(default_factory=dict)
     exchanges: List[Exchange] = field(default_factory=list)
+    proxy_ids: Dict[int, str] = field(default_factory=dict)  # frame -> "IDci <-> IDcr" (keys)
 
 
 def parse(path):
@@ -53,6 +54,8 @@ def parse(path):
             elif word == "exchange":
                 keys_cause = tokens[5] if len(tokens) > 5 else None
                 current.exchanges.append(Exchange(int(tokens[0]), tokens[1], tokens[2], tokens[3], tokens[4], keys_cause))
+            elif word == "proxy":
+                current.proxy_ids[int(tokens[0])] = rest.split(" ", 1)[1]
             elif word == "keys":
                 current.keys = None if rest in ("-", "none") else rest
             elif word == "initiator":

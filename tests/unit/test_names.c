@@ -113,10 +113,42 @@ static void test_nat_d_on_real_messages(void)
     g_assert_cmpint(ike_nat_detected(&natted, 4), ==, -1);
 }
 
+static ike_proxy_id_t proxy_id(unsigned type, unsigned protocol, unsigned port, const uint8_t *data, size_t len)
+{
+    ike_proxy_id_t id = { (uint8_t)type, (uint8_t)protocol, (uint16_t)port, (uint8_t)len, { 0 } };
+    memcpy(id.data, data, len);
+    return id;
+}
+
+static void test_proxy_ids(void)
+{
+    char buf[256];
+    static const uint8_t net[8] = { 192, 0, 2, 0, 255, 255, 255, 240 }, host[4] = { 192, 0, 2, 130 };
+    static const uint8_t odd_mask[8] = { 10, 0, 0, 0, 255, 0, 255, 0 };
+    static const uint8_t range[8] = { 198, 51, 100, 10, 198, 51, 100, 20 };
+    uint8_t v6[32] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
+    memset(v6 + 16, 0xff, 6); /* /48 */
+    ike_proxy_id_t ids[2] = { proxy_id(IKE_ID_IPV4_ADDR_SUBNET, 0, 0, net, 8),
+                              proxy_id(IKE_ID_IPV4_ADDR, 17, 500, host, 4) };
+    g_assert_cmpstr(ike_format_proxy_ids(ids, 2, buf, sizeof buf), ==, "192.0.2.0/28 <-> 192.0.2.130 udp/500");
+    ids[0] = proxy_id(IKE_ID_IPV4_ADDR_SUBNET, 50, 0, odd_mask, 8);
+    ids[1] = proxy_id(IKE_ID_IPV4_ADDR_RANGE, 6, 443, range, 8);
+    g_assert_cmpstr(ike_format_proxy_ids(ids, 2, buf, sizeof buf), ==,
+                    "10.0.0.0 mask 255.0.255.0 proto 50/0 <-> 198.51.100.10-198.51.100.20 tcp/443");
+    ids[0] = proxy_id(IKE_ID_IPV6_ADDR_SUBNET, 0, 0, v6, 32);
+    ids[1] = proxy_id(2 /* ID_FQDN */, 0, 0, (const uint8_t *)"vpn", 3);
+    g_assert_cmpstr(ike_format_proxy_ids(ids, 2, buf, sizeof buf), ==, "2001:db8:1:0:0:0:0:0/48 <-> ID type 2");
+    ids[0] = proxy_id(IKE_ID_IPV4_ADDR_SUBNET, 0, 0, net, 6); /* too short for its type */
+    g_assert_cmpstr(ike_format_proxy_ids(ids, 1, buf, sizeof buf), ==, "ID type 4");
+    ids[0] = proxy_id(IKE_ID_IPV4_ADDR_SUBNET, 0, 0, net, 8);
+    g_assert_cmpstr(ike_format_proxy_ids(ids, 1, buf, 8), ==, "192.0.2"); /* cut, terminated */
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/names/notify-ikev1", test_notify_names_are_ikev1);
+    g_test_add_func("/names/proxy-ids", test_proxy_ids);
     g_test_add_func("/names/explanations", test_explanations_name_payloads);
     g_test_add_func("/names/proposal-format", test_proposal_format);
     g_test_add_func("/names/nat-d", test_nat_d_on_real_messages);

@@ -356,6 +356,48 @@ static void test_unassigned_31_is_not_a_fragment(void)
     g_byte_array_unref(b);
 }
 
+/* An identification payload (RFC 2407 4.6.2): ID type, protocol, port, data. */
+static void id_payload(GByteArray *b, unsigned next, unsigned type, unsigned protocol, unsigned port,
+                       const uint8_t *data, size_t len)
+{
+    size_t at = begin_payload(b, next);
+    put8(b, type);
+    put8(b, protocol);
+    put16(b, port);
+    put_bytes(b, data, len);
+    end_payload(b, at);
+}
+
+/* A decrypted QM#1 (RFC 2409 5.5): HASH(1), SA, Nonce, IDci, IDcr. */
+static void test_quick_mode_proxy_ids(void)
+{
+    static const uint8_t ci[8] = { 192, 0, 2, 0, 255, 255, 255, 240 };
+    static const uint8_t cr[4] = { 198, 51, 100, 7 };
+    static const uint8_t third[8] = { 203, 0, 113, 0, 255, 255, 255, 0 };
+    GByteArray *b = g_byte_array_new();
+    opaque(b, IKE_PL_NONCE, 20); /* HASH(1) */
+    opaque(b, IKE_PL_ID, 16);
+    id_payload(b, IKE_PL_ID, IKE_ID_IPV4_ADDR_SUBNET, 0, 0, ci, sizeof ci);
+    id_payload(b, IKE_PL_ID, IKE_ID_IPV4_ADDR, 17, 500, cr, sizeof cr);
+    id_payload(b, 0, IKE_ID_IPV4_ADDR_SUBNET, 0, 0, third, sizeof third); /* a third is ignored */
+    ike_msg_t m = parse_body_only(b, b->len, IKE_PL_HASH, IKE_XCHG_QUICK);
+    g_assert_false(m.malformed);
+    g_assert_cmpuint(m.n_proxy_ids, ==, 2);
+    g_assert_cmpuint(m.proxy_ids[0].type, ==, IKE_ID_IPV4_ADDR_SUBNET);
+    g_assert_cmpuint(m.proxy_ids[0].protocol, ==, 0);
+    g_assert_cmpmem(m.proxy_ids[0].data, m.proxy_ids[0].len, ci, sizeof ci);
+    g_assert_cmpuint(m.proxy_ids[1].type, ==, IKE_ID_IPV4_ADDR);
+    g_assert_cmpuint(m.proxy_ids[1].protocol, ==, 17);
+    g_assert_cmpuint(m.proxy_ids[1].port, ==, 500);
+    g_assert_cmpmem(m.proxy_ids[1].data, m.proxy_ids[1].len, cr, sizeof cr);
+
+    /* the same payloads in Main Mode are the peers' identities (MM#5), not proxy IDs */
+    ike_msg_t mm = parse_body_only(b, b->len, IKE_PL_HASH, IKE_XCHG_MAIN);
+    g_assert_true(ike_msg_has(&mm, IKE_PL_ID));
+    g_assert_cmpuint(mm.n_proxy_ids, ==, 0);
+    g_byte_array_unref(b);
+}
+
 static void test_payload_kinds_from_header_next(void)
 {
     /* the walk starts from the header's next payload, folded the same way */
@@ -1202,6 +1244,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/parse/header/fields", test_header_fields);
+    g_test_add_func("/parse/quick-mode-proxy-ids", test_quick_mode_proxy_ids);
     g_test_add_func("/parse/unassigned-31-is-not-a-fragment", test_unassigned_31_is_not_a_fragment);
     g_test_add_func("/parse/header/needs-28-bytes", test_header_needs_28_captured_bytes);
     g_test_add_func("/parse/payloads/kinds", test_payload_kinds);
