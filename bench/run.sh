@@ -97,6 +97,7 @@ cg=$out/callgrind-$label.jsonl
 if [ $callgrind = 1 ]; then
     rm -f "$cg"
     python3 "$bench/callgrind.py" --plugin-dir "$plugin_dir" --label "$label" --json "$cg" \
+        --startup-capture "$out/one-frame.pcap" \
         --commands summary,fields --capture "$out/a-10000.pcap" --capture "$out/b-10000.pcap"
 fi
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine-$label.txt"
