@@ -65,51 +65,36 @@ gather_seeds() {
     echo "fuzz_parse: $(ls "$build/seeds-parse" | wc -l) seeds"
 }
 
-# -max_len: 400 records are plenty to build every state; -timeout: no input may take a
-# second (a quadratic table is a finding too); -rss_limit_mb: leaks and blow-ups.
-fuzz() {
-    local seconds=$1 jobs=$2
-    local log=$build/fuzz.log
+# run_target TARGET SECONDS JOBS MAX_LEN PREFIX CORPUS SEEDS: libFuzzer on one target;
+# its findings are build/findings/PREFIXcrash-*, PREFIXleak-* ...  -timeout: no input may
+# take a second (a quadratic table is a finding too); -rss_limit_mb: leaks and blow-ups.
+run_target() {
+    local target=$1 seconds=$2 jobs=$3 max_len=$4 prefix=$5 corpus=$6 seeds=$7
+    local log=$build/$target.log
     set +e
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$build/tests/fuzz/fuzz_model" -max_total_time="$seconds" -max_len=4800 -timeout=1 -rss_limit_mb=1024 \
-        -print_final_stats=1 -artifact_prefix="$build/findings/" -jobs="$jobs" -workers="$jobs" \
-        "$build/corpus" "$build/seeds" >"$log" 2>&1
+        "$build/tests/fuzz/$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=1 -rss_limit_mb=1024 \
+        -print_final_stats=1 -artifact_prefix="$build/findings/$prefix" -jobs="$jobs" -workers="$jobs" \
+        "$corpus" "$seeds" >"$log" 2>&1
     local rc=$?
     set -e
     [ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
-    grep -E "stat::number_of_executed_units|stat::peak_rss_mb|^#[0-9]+.*DONE" "$log" | tail -4 || true
-    if [ "$rc" != 0 ] || ls "$build"/findings/crash-* "$build"/findings/leak-* "$build"/findings/timeout-* \
-        "$build"/findings/oom-* >/dev/null 2>&1; then
+    grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|^#[0-9]+.*DONE" "$log" |
+        tail -4 || true
+    # ls fails when any one pattern matches nothing: count what it lists instead
+    if [ "$rc" != 0 ] || ls "$build/findings/${prefix}"crash-* "$build/findings/${prefix}"leak-* \
+        "$build/findings/${prefix}"timeout-* "$build/findings/${prefix}"oom-* 2>/dev/null | grep -q .; then
         grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -20 >&2
-        echo "fuzz: FINDING (log: $log; inputs: $build/findings/)" >&2
+        echo "$target: FINDING (log: $log; inputs: $build/findings/${prefix}*)" >&2
         return 1
     fi
-    echo "fuzz: clean, $seconds s"
+    echo "$target: clean, $seconds s"
 }
 
-# fuzz_parse the same way: one input is a frame (an Ethernet jumbo frame fits in
-# -max_len) or a decrypted body; its findings are named parse-crash-*, parse-leak-*...
-fuzz_parse() {
-    local seconds=$1 jobs=$2
-    local log=$build/fuzz-parse.log
-    set +e
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$build/tests/fuzz/fuzz_parse" -max_total_time="$seconds" -max_len=9100 -timeout=1 -rss_limit_mb=1024 \
-        -print_final_stats=1 -artifact_prefix="$build/findings/parse-" -jobs="$jobs" -workers="$jobs" \
-        "$build/corpus-parse" "$build/seeds-parse" >"$log" 2>&1
-    local rc=$?
-    set -e
-    [ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
-    grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|^#[0-9]+.*DONE" "$log" | tail -4 || true
-    if [ "$rc" != 0 ] || ls "$build"/findings/parse-crash-* "$build"/findings/parse-leak-* \
-        "$build"/findings/parse-timeout-* "$build"/findings/parse-oom-* >/dev/null 2>&1; then
-        grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -20 >&2
-        echo "fuzz_parse: FINDING (log: $log; inputs: $build/findings/parse-*)" >&2
-        return 1
-    fi
-    echo "fuzz_parse: clean, $seconds s"
-}
+# The model: 400 records (-max_len 4800) are plenty to build every state.
+fuzz() { run_target fuzz_model "$1" "$2" 4800 "" "$build/corpus" "$build/seeds"; }
+# The parser: one input is a frame (an Ethernet jumbo frame fits) or a decrypted body.
+fuzz_parse() { run_target fuzz_parse "$1" "$2" 9100 parse- "$build/corpus-parse" "$build/seeds-parse"; }
 
 trace() {
     local bin=$build/fuzz_model_trace
