@@ -1,4 +1,4 @@
-/* ike_parse.c: the ISAKMP header, payload chain, SA, notify and NAT-D payloads from bytes.
+/* ike_parse.c: the ISAKMP header, payload chain, SA, notify, ID and NAT-D payloads from bytes.
  *
  * Owns: RFC 2408 section 3 layouts.  Must not: number, judge or remember anything.
  */

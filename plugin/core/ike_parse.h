@@ -41,8 +41,8 @@ bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg);
 /* Walks the payload chain of an IKEv1 body, clear (right after the header) or as the
  * dissector decrypted it (padding may follow the chain), from the header's next
  * payload (call ike_parse_header first): payload kinds, notify codes, the SA's
- * transforms (phase 1 in Main and Aggressive Mode, phase 2 in Quick Mode) and NAT-D
- * hashes.  Sets msg->malformed when a payload length overruns the body; a body cut
+ * transforms (phase 1 in Main and Aggressive Mode, phase 2 in Quick Mode), Quick Mode
+ * proxy IDs and NAT-D hashes.  Sets msg->malformed when a payload length overruns the body; a body cut
  * short by the snaplen only ends the walk. */
 void ike_parse_body(const ike_bytes_t *body, ike_msg_t *msg);
 
