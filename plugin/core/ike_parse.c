@@ -114,7 +114,8 @@ static void read_attributes(const uint8_t *a, size_t length, const attribute_slo
 }
 
 /* The transforms of one proposal (RFC 2408 sections 3.5, 3.6). */
-static void read_transforms(const uint8_t *p, size_t length, const attribute_slot_t *slots, ike_msg_t *msg)
+static void read_transforms(const uint8_t *p, size_t length, const attribute_slot_t *slots, uint8_t protocol,
+                            ike_msg_t *msg)
 {
     size_t off = 0;
     unsigned type = IKE_PL_TRANSFORM;
@@ -128,8 +129,10 @@ static void read_transforms(const uint8_t *p, size_t length, const attribute_slo
         if (msg->n_transforms < IKE_MSG_MAX_TRANSFORMS) {
             ike_transform_t *transform = &msg->transforms[msg->n_transforms++];
             memset(transform, 0, sizeof *transform);
-            if (slots == phase2_slots)
-                transform->encryption = t[5]; /* the ESP transform id (RFC 2407 4.4.4) */
+            if (slots == phase2_slots) {
+                transform->encryption = t[5]; /* the AH, ESP or IPComp transform id (RFC 2407 4.4) */
+                transform->protocol = protocol;
+            }
             read_attributes(t + TRANSFORM_HEADER_SIZE, t_len - TRANSFORM_HEADER_SIZE, slots, transform);
         }
         type = t[0];
@@ -154,7 +157,7 @@ static void read_sa(const uint8_t *sa, size_t length, ike_msg_t *msg)
         if (p_len < PROPOSAL_HEADER_SIZE + spi_size || off + p_len > length)
             return;
         size_t skip = PROPOSAL_HEADER_SIZE + spi_size;
-        read_transforms(p + skip, p_len - skip, slots, msg);
+        read_transforms(p + skip, p_len - skip, slots, p[5], msg);
         type = p[0];
         off += p_len;
     }

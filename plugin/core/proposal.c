@@ -172,16 +172,58 @@ static const char *encap_mode_name(unsigned v)
     }
 }
 
-static void put_phase2(text_t *t, const ike_transform_t *tr)
+/* AH transform ids, RFC 2407 4.4.3 and RFC 4868. */
+static const char *ah_transform_name(unsigned v)
 {
-    put(t, "ESP ");
-    const char *enc = esp_transform_name(tr->encryption);
-    if (enc) {
-        put(t, enc);
+    switch (v) {
+    case 2: return "HMAC-MD5";
+    case 3: return "HMAC-SHA1";
+    case 4: return "DES-MAC";
+    case 5: return "HMAC-SHA2-256";
+    case 6: return "HMAC-SHA2-384";
+    case 7: return "HMAC-SHA2-512";
+    default: return NULL;
+    }
+}
+
+/* IPComp transform ids, RFC 2407 4.4.5. */
+static const char *ipcomp_transform_name(unsigned v)
+{
+    switch (v) {
+    case 1: return "OUI";
+    case 2: return "DEFLATE";
+    case 3: return "LZS";
+    case 4: return "LZJH";
+    default: return NULL;
+    }
+}
+
+/* "ESP AES-CBC", "AH HMAC-SHA1", "IPCOMP DEFLATE", or the protocol and the raw id. */
+static void put_phase2_transform(text_t *t, const ike_transform_t *tr)
+{
+    const char *protocol = "ESP", *name;
+    if (tr->protocol == 2) {
+        protocol = "AH";
+        name = ah_transform_name(tr->encryption);
+    } else if (tr->protocol == 4) {
+        protocol = "IPCOMP";
+        name = ipcomp_transform_name(tr->encryption);
+    } else { /* 3, or 0 when not given */
+        name = esp_transform_name(tr->encryption);
+    }
+    put(t, protocol);
+    put(t, " ");
+    if (name) {
+        put(t, name);
     } else {
-        put(t, "ESP");
+        put(t, protocol);
         put_uint(t, tr->encryption);
     }
+}
+
+static void put_phase2(text_t *t, const ike_transform_t *tr)
+{
+    put_phase2_transform(t, tr);
     if (tr->key_length) {
         put(t, "-");
         put_uint(t, tr->key_length);

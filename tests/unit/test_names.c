@@ -62,6 +62,14 @@ static void test_proposal_format(void)
     g_assert_cmpstr(ike_format_phase1(&t, buf, 8), ==, "AES-CBC");
     ike_transform_t esp = { .encryption = 12, .key_length = 128, .hash = 5, .encap_mode = 61443, .group = 14 };
     g_assert_cmpstr(ike_format_phase2(&esp, buf, sizeof buf), ==, "ESP AES-CBC-128/HMAC-SHA2-256/udp-tunnel/PFS MODP-2048");
+    /* Cisco 'ah-sha-hmac esp-aes': AH and IPComp ids are not ESP ciphers (RFC 2407 4.4) */
+    ike_transform_t ah = { .encryption = 3, .hash = 2, .encap_mode = 1, .protocol = 2 };
+    g_assert_cmpstr(ike_format_phase2(&ah, buf, sizeof buf), ==, "AH HMAC-SHA1/HMAC-SHA1/tunnel");
+    ike_transform_t comp = { .encryption = 2, .protocol = 4 }, unknown = { .encryption = 9, .protocol = 2 };
+    ike_transform_t ah_esp[3] = { ah, esp, comp };
+    g_assert_cmpstr(ike_format_list(ah_esp, 3, 3, true, buf, sizeof buf), ==,
+                    "AH HMAC-SHA1/HMAC-SHA1/tunnel, ESP AES-CBC-128/HMAC-SHA2-256/udp-tunnel/PFS MODP-2048, IPCOMP DEFLATE");
+    g_assert_cmpstr(ike_format_phase2(&unknown, buf, sizeof buf), ==, "AH AH9");
 }
 
 /* MM#3 as captured (test-pcaps): NAT-D hashes with SHA2-256 over the cookies and each

@@ -614,9 +614,9 @@ static void test_phase2_transforms_quick_mode(void)
     end_payload(b, t);
     end_payload(b, p);
 
-    p = begin_proposal(b, 0, 2, 3, 4, 1);
-    t = begin_transform(b, 0, 1, 11 /* ESP_NULL */);
-    attr_tv(b, 5, 1);
+    p = begin_proposal(b, 0, 2, 2 /* AH */, 4, 1);
+    t = begin_transform(b, 0, 1, 3 /* AH_SHA, RFC 2407 4.4.3 */);
+    attr_tv(b, 5, 2);
     attr_tv(b, 4, 2); /* transport */
     end_payload(b, t);
     end_payload(b, p);
@@ -646,8 +646,11 @@ static void test_phase2_transforms_quick_mode(void)
     g_assert_cmpuint(x[1].group, ==, 2);
     g_assert_cmpuint(x[1].key_length, ==, 0);
 
-    g_assert_cmpuint(x[2].encryption, ==, 11);
-    g_assert_cmpuint(x[2].hash, ==, 1);
+    g_assert_cmpuint(x[0].protocol, ==, 3); /* each transform keeps its proposal's protocol */
+    g_assert_cmpuint(x[1].protocol, ==, 3);
+    g_assert_cmpuint(x[2].protocol, ==, 2);
+    g_assert_cmpuint(x[2].encryption, ==, 3);
+    g_assert_cmpuint(x[2].hash, ==, 2);
     g_assert_cmpuint(x[2].encap_mode, ==, 2);
     g_assert_cmpuint(x[2].group, ==, 0);
 
