@@ -132,7 +132,7 @@ static void test_proxy_ids(void)
 {
     char buf[256];
     static const uint8_t net[8] = { 192, 0, 2, 0, 255, 255, 255, 240 }, host[4] = { 192, 0, 2, 130 };
-    static const uint8_t odd_mask[8] = { 10, 0, 0, 0, 255, 0, 255, 0 };
+    static const uint8_t odd_mask[8] = { 203, 0, 113, 0, 255, 0, 255, 0 };
     static const uint8_t range[8] = { 198, 51, 100, 10, 198, 51, 100, 20 };
     uint8_t v6[32] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
     memset(v6 + 16, 0xff, 6); /* /48 */
@@ -142,7 +142,7 @@ static void test_proxy_ids(void)
     ids[0] = proxy_id(IKE_ID_IPV4_ADDR_SUBNET, 50, 0, odd_mask, 8);
     ids[1] = proxy_id(IKE_ID_IPV4_ADDR_RANGE, 6, 443, range, 8);
     g_assert_cmpstr(ike_format_proxy_ids(ids, 2, buf, sizeof buf), ==,
-                    "10.0.0.0 mask 255.0.255.0 proto 50/0 <-> 198.51.100.10-198.51.100.20 tcp/443");
+                    "203.0.113.0 mask 255.0.255.0 proto 50/0 <-> 198.51.100.10-198.51.100.20 tcp/443");
     ids[0] = proxy_id(IKE_ID_IPV6_ADDR_SUBNET, 0, 0, v6, 32);
     ids[1] = proxy_id(2 /* ID_FQDN */, 0, 0, (const uint8_t *)"vpn", 3);
     g_assert_cmpstr(ike_format_proxy_ids(ids, 2, buf, sizeof buf), ==, "2001:db8:1:0:0:0:0:0/48 <-> ID type 2");

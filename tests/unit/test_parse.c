@@ -1129,16 +1129,17 @@ static void test_find_marker_counts_in_the_udp_length(void)
 
 static void test_find_prefers_agreeing_length(void)
 {
-    /* the ports' bytes in the source address: 1.244.1.244 is 01 f4 01 f4, a UDP header
-     * from 500 to 500 at offset 26 whose "length" is the destination address */
+    /* the ports' bytes in the source address: 198.51.100.1 is c6 33 64 01, a UDP header
+     * from 50739 to 25601 at offset 26 whose "length" is the destination address */
     GByteArray *msg = small_message();
-    static const uint8_t decoy[4] = { 0x01, 0xf4, 0x01, 0xf4 };
-    GByteArray *f = frame_ipv4(decoy, ip_b, 500, 500, NULL, msg);
-    g_assert_cmpint(find(f, 500, 500, false), ==, 42);
+    static const uint8_t decoy[4] = { 198, 51, 100, 1 };
+    enum { DECOY_SRC = 198 << 8 | 51, DECOY_DST = 100 << 8 | 1 };
+    GByteArray *f = frame_ipv4(decoy, ip_b, DECOY_SRC, DECOY_DST, NULL, msg);
+    g_assert_cmpint(find(f, DECOY_SRC, DECOY_DST, false), ==, 42);
 
     /* the real UDP length disagrees too: the first match, the decoy */
     set16(f, 38, (unsigned)(8 + msg->len + 2));
-    g_assert_cmpint(find(f, 500, 500, false), ==, 26 + 8);
+    g_assert_cmpint(find(f, DECOY_SRC, DECOY_DST, false), ==, 26 + 8);
 
     g_byte_array_unref(f);
 
