@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "compat.h"
 #include "core/ike_parse.h"
 
 /* Data sources, as the 4.0 dissectors name them (packet-ip.c, packet-ipv6.c,
@@ -65,7 +66,7 @@ static ike_bytes_t bytes_of(tvbuff_t *tvb, guint offset)
  * reassembled IP datagram or in the frame itself. */
 static gboolean find_message(packet_info *pinfo, tvbuff_t *frame, gboolean non_esp_marker, ike_bytes_t *msg)
 {
-    tvbuff_t *whole = get_data_source_tvb_by_name(pinfo, REASSEMBLED_MESSAGE);
+    tvbuff_t *whole = compat_data_source_tvb(pinfo, REASSEMBLED_MESSAGE);
     if (whole) {
         *msg = bytes_of(whole, 0);
         return msg->captured > 0;
@@ -73,7 +74,7 @@ static gboolean find_message(packet_info *pinfo, tvbuff_t *frame, gboolean non_e
     tvbuff_t *candidates[G_N_ELEMENTS(reassembled_datagrams) + 1];
     unsigned n = 0;
     for (unsigned i = 0; i < G_N_ELEMENTS(reassembled_datagrams); i++)
-        if ((candidates[n] = get_data_source_tvb_by_name(pinfo, reassembled_datagrams[i])))
+        if ((candidates[n] = compat_data_source_tvb(pinfo, reassembled_datagrams[i])))
             n++;
     candidates[n++] = frame;
     for (unsigned i = 0; i < n; i++) {
@@ -106,7 +107,7 @@ static void copy_endpoint(ike_endpoint_t *ep, const address *addr, guint32 port)
 static void read_body(packet_info *pinfo, const ike_bytes_t *message, ike_msg_t *msg)
 {
     if (msg->flags & IKE_FLAG_ENCRYPTED) {
-        tvbuff_t *decrypted = get_data_source_tvb_by_name(pinfo, DECRYPTED_BODY);
+        tvbuff_t *decrypted = compat_data_source_tvb(pinfo, DECRYPTED_BODY);
         if (!decrypted)
             return;
         ike_bytes_t body = bytes_of(decrypted, 0);

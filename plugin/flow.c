@@ -10,58 +10,12 @@
  */
 #include "views.h"
 
+#include "compat.h"
+
 #include <epan/tap.h>
 
 #include "core/names.h"
 #include "ikediag.h"
-
-/* epan/sequence_analysis.h is not installed: declare what is used (exported by
- * libwireshark).  The item layout is 4.0's; 4.2 renamed info_type (same size) and 4.4
- * made the flags bool.  Check the layout before allowing a newer version. */
-#if WIRESHARK_VERSION_MAJOR != 4 || WIRESHARK_VERSION_MINOR > 4
-#error "check seq_analysis_item_t against this Wireshark's epan/sequence_analysis.h"
-#endif
-#if WIRESHARK_VERSION_MINOR >= 4
-typedef bool seq_flag_t;
-#else
-typedef gboolean seq_flag_t;
-#endif
-
-typedef struct _seq_analysis_item {
-    guint32 frame_number;
-    address src_addr;
-    guint16 port_src;
-    address dst_addr;
-    guint16 port_dst;
-    gchar *frame_label; /* g_free'd by the flow graph */
-    gchar *time_str;
-    gchar *comment; /* g_free'd by the flow graph */
-    guint16 conv_num;
-    unsigned fg_color;
-    unsigned bg_color;
-    seq_flag_t has_color_filter;
-    seq_flag_t display;
-    guint src_node;
-    guint dst_node;
-    guint16 line_style;
-    guint32 info_type;
-    gpointer info_ptr;
-} seq_analysis_item_t;
-
-/* Only the leading members, which have kept their place since 3.x. */
-typedef struct _seq_analysis_info {
-    const char *name;
-    seq_flag_t any_addr;
-    int nconv;
-    GQueue *items;
-} seq_analysis_info_t;
-
-WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
-                                         const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
-/* Exported by libwireshark: colour the row like the packet list (profile colour rules). */
-WS_DLL_PUBLIC void sequence_analysis_use_color_filter(packet_info *pinfo, seq_analysis_item_t *sai);
-WS_DLL_PUBLIC seq_analysis_item_t *sequence_analysis_create_sai_with_addresses(packet_info *pinfo,
-                                                                               seq_analysis_info_t *sainfo);
 
 /* The items of the current single-pass run, to rewrite comments as verdicts change. */
 typedef struct flow_item {

@@ -12,6 +12,7 @@
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
+#include "compat.h"
 #include "extract.h"
 #include "ikediag.h"
 #include "render.h"
@@ -24,11 +25,6 @@ WS_DLL_PUBLIC_DEF const char plugin_version[] = VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 WS_DLL_PUBLIC void plugin_register(void);
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
-#include <wsutil/plugins.h>
-WS_DLL_PUBLIC uint32_t plugin_describe(void);
-uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER; }
-#endif
 
 static int proto_ikediag = -1;
 static int ikediag_tap = -1;
@@ -41,7 +37,7 @@ static dissector_handle_t ikediag_handle;
 #define MAX_SAS_DEFAULT 500000
 static guint pref_silence_seconds = SILENCE_DEFAULT;
 static guint pref_max_sas = MAX_SAS_DEFAULT;
-static gboolean pref_explain = TRUE;
+static compat_pref_bool_t pref_explain = TRUE;
 
 /* File scope: the model and the time of the newest frame it has seen. */
 static ike_model_t *model;
@@ -162,8 +158,9 @@ static void proto_reg_handoff_ikediag(void)
 
 void plugin_register(void)
 {
-    static proto_plugin plugin;
-    plugin.register_protoinfo = proto_register_ikediag;
-    plugin.register_handoff = proto_reg_handoff_ikediag;
+    static proto_plugin plugin = {
+        .register_protoinfo = proto_register_ikediag,
+        .register_handoff = proto_reg_handoff_ikediag,
+    };
     proto_register_plugin(&plugin);
 }

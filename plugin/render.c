@@ -8,6 +8,7 @@
 
 #include <epan/expert.h>
 #include <epan/proto.h>
+#include <stdio.h>
 
 #include "core/explain.h"
 #include "core/names.h"
@@ -187,9 +188,9 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     if (!outcome)
         return;
     if (ex->kind == IKE_KIND_QUICK)
-        g_snprintf(name, sizeof name, "QM%u", ex->index);
+        snprintf(name, sizeof name, "QM%u", ex->index);
     else
-        g_snprintf(name, sizeof name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
+        snprintf(name, sizeof name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
     add_generated_string(tree, hf_verdict_exchange, name);
     add_generated_string(tree, hf_outcome, outcome);
     if (v->outcome == IKE_OUTCOME_COMPLETE || v->outcome == IKE_OUTCOME_ORPHAN)
@@ -204,7 +205,7 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     const ike_rule_t *rule = v->rule;
     add_generated_string(tree, hf_cause, rule->cause);
     if (WANTED(tree, hf_cause_text)) {
-        g_snprintf(text, sizeof text, "Stalled at %s: %s (%s); likely %s. Check: %s", stall, rule->summary,
+        snprintf(text, sizeof text, "Stalled at %s: %s (%s); likely %s. Check: %s", stall, rule->summary,
                    evidence, rule->candidates, rule->check);
         proto_item *it = add_generated_string(tree, hf_cause_text, text);
         /* tree labels stop at 240 characters: the label gets the sentence, the

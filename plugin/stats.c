@@ -7,6 +7,8 @@
  */
 #include "views.h"
 
+#include "compat.h"
+
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 #include <stdio.h>
@@ -24,24 +26,26 @@ enum column {
 
 /* tshark prints each cell with its format followed by " |". */
 static stat_tap_table_item columns[N_COLUMNS] = {
-    [COL_SA] = { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SA", "%3u" },
-    [COL_EXCHANGE] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Exchange", "%-6s" },
-    [COL_PEERS] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Peers", "%-31s" },
-    [COL_INITIATOR] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator", "%-15s" },
-    [COL_COOKIES] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Cookies / message ID", "%-33s" },
-    [COL_FIRST] = { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First", "%6u" },
-    [COL_LAST] = { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Last", "%6u" },
-    [COL_MESSAGES] = { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Msgs", "%4u" },
-    [COL_RESENDS] = { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Resends", "%3u" },
-    [COL_OUTCOME] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome", "%-8s" },
-    [COL_STALL] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Stall", "%-5s" },
-    [COL_CAUSE] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Cause", "%-18s" },
-    [COL_OFFERED] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Offered", "%s" },
-    [COL_CHOSEN] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Chosen", "%s" },
-    [COL_TIME] = { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Time to complete", "%9s" },
+    [COL_SA] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "SA", .field_format = "%3u" },
+    [COL_EXCHANGE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Exchange", .field_format = "%-6s" },
+    [COL_PEERS] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Peers", .field_format = "%-31s" },
+    [COL_INITIATOR] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Initiator", .field_format = "%-15s" },
+    [COL_COOKIES] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cookies / message ID", .field_format = "%-33s" },
+    [COL_FIRST] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "First", .field_format = "%6u" },
+    [COL_LAST] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Last", .field_format = "%6u" },
+    [COL_MESSAGES] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Msgs", .field_format = "%4u" },
+    [COL_RESENDS] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Resends", .field_format = "%3u" },
+    [COL_OUTCOME] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Outcome", .field_format = "%-8s" },
+    [COL_STALL] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Stall", .field_format = "%-5s" },
+    [COL_CAUSE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cause", .field_format = "%-18s" },
+    [COL_OFFERED] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Offered", .field_format = "%s" },
+    [COL_CHOSEN] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Chosen", .field_format = "%s" },
+    [COL_TIME] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_RIGHT, .column_name = "Time to complete", .field_format = "%9s" },
 };
 
-static tap_param table_params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
+static tap_param table_params[] = {
+    { .type = PARAM_FILTER, .name = "filter", .title = "Filter", .optional = TRUE },
+};
 
 static view_tracker_t *table_tracker;
 static GHashTable *table_by_sa; /* SA number -> its stat_tap_table */
@@ -63,7 +67,7 @@ static stat_tap_table_item_type time_item(double seconds)
     char buf[32];
     if (seconds < 0)
         return string_item("-");
-    g_snprintf(buf, sizeof buf, "%.3f s", seconds);
+    snprintf(buf, sizeof buf, "%.3f s", seconds);
     return string_item(buf);
 }
 
@@ -99,7 +103,7 @@ static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag
     message_counts_t counts = tracker_counts(table_tracker, sa, NULL);
     stat_tap_table_item_type items[N_COLUMNS];
     items[COL_SA] = uint_item(sa->number);
-    g_snprintf(buf, sizeof buf, "SA %s", sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : "");
+    snprintf(buf, sizeof buf, "SA %s", sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : "");
     items[COL_EXCHANGE] = string_item(g_strchomp(buf));
     items[COL_PEERS] = string_item(views_peers(sa, buf, sizeof buf));
     items[COL_INITIATOR] = string_item(sa->roles_known ? views_address(&sa->initiator, buf, sizeof buf) : NULL);
@@ -126,7 +130,7 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
     items[COL_EXCHANGE] = string_item(view.name);
     items[COL_PEERS] = string_item(views_peers(ex->sa, buf, sizeof buf));
     items[COL_INITIATOR] = string_item(ex->initiator_known ? views_address(&ex->initiator, buf, sizeof buf) : NULL);
-    g_snprintf(buf, sizeof buf, "message ID 0x%08x", (guint32)ex->key);
+    snprintf(buf, sizeof buf, "message ID 0x%08x", (guint32)ex->key);
     items[COL_COOKIES] = string_item(buf);
     items[COL_FIRST] = uint_item(ex->first_frame);
     items[COL_LAST] = uint_item(ex->last_frame);
@@ -144,7 +148,7 @@ static stat_tap_table *table_of(stat_tap_table_ui *ui, const ike_sa_t *sa)
     stat_tap_table *table = g_hash_table_lookup(table_by_sa, GUINT_TO_POINTER(sa->number));
     if (!table) {
         char title[32];
-        g_snprintf(title, sizeof title, TABLE_TITLE, sa->number);
+        snprintf(title, sizeof title, TABLE_TITLE, sa->number);
         /* Titles are not freed with their table: intern them (one per SA number). */
         table = stat_tap_init_table(g_intern_string(title), N_COLUMNS, 0, NULL);
         stat_tap_add_table(ui, table);
@@ -213,9 +217,18 @@ static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
 void stats_register(int proto _U_)
 {
     static stat_tap_table_ui ui = {
-        REGISTER_PACKET_STAT_GROUP_UNSORTED, "IKE SAs (ikediag)", "ikediag", "ikediag,sa",
-        table_init, table_packet, table_reset, table_free_item, NULL,
-        N_COLUMNS, columns, G_N_ELEMENTS(table_params), table_params, NULL, 0,
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        .title = "IKE SAs (ikediag)",
+        .tap_name = "ikediag",
+        .cli_string = "ikediag,sa",
+        .stat_tap_init_cb = table_init,
+        .packet_func = table_packet,
+        .stat_tap_reset_table_cb = table_reset,
+        .stat_tap_free_table_item_cb = table_free_item,
+        .nfields = N_COLUMNS,
+        .fields = columns,
+        .nparams = G_N_ELEMENTS(table_params),
+        .params = table_params,
     };
     register_stat_tap_table_ui(&ui);
 }
@@ -316,9 +329,9 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     json_string(s, "peers", views_peers(sa, buf, sizeof buf));
     json_string(s, "initiator", sa->roles_known ? views_address(&sa->initiator, buf, sizeof buf) : NULL);
     json_string(s, "responder", sa->roles_known ? views_address(&sa->responder, buf, sizeof buf) : NULL);
-    g_snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->icookie);
+    snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->icookie);
     json_string(s, "icookie", buf);
-    g_snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->rcookie);
+    snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->rcookie);
     json_string(s, "rcookie", buf);
     json_string(s, "mode", sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : NULL);
     json_uint(s, "first_frame", sa->first_frame);
@@ -382,9 +395,10 @@ static void json_finish(void *tapdata)
     tracker_free(tapdata);
 }
 
-static void json_init(const char *opt_arg, void *userdata _U_)
-{
 #define JSON_CLI "ikediag,json"
+
+static gboolean json_start(const char *opt_arg)
+{
     const char *filter = g_str_has_prefix(opt_arg, JSON_CLI ",") ? opt_arg + strlen(JSON_CLI ",") : NULL;
     view_tracker_t *tracker = tracker_new(NULL, NULL);
     GString *error = register_tap_listener("ikediag", tracker, filter, TL_REQUIRES_NOTHING, json_reset, json_packet,
@@ -393,14 +407,12 @@ static void json_init(const char *opt_arg, void *userdata _U_)
         fprintf(stderr, "tshark: Couldn't register ikediag,json: %s\n", error->str);
         g_string_free(error, TRUE);
         tracker_free(tracker);
-        exit(1);
+        return FALSE;
     }
+    return TRUE;
 }
 
 void json_register(int proto _U_)
 {
-    static tap_param params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
-    static stat_tap_ui ui = { REGISTER_PACKET_STAT_GROUP_UNSORTED, "IKE SAs as JSON lines (ikediag)", JSON_CLI,
-                              json_init, G_N_ELEMENTS(params), params };
-    register_stat_tap_ui(&ui, NULL);
+    compat_register_cli(JSON_CLI, "IKE SAs as JSON lines (ikediag)", json_start);
 }

@@ -9,6 +9,7 @@
 #include <wsutil/inet_addr.h>
 
 #include <math.h>
+#include <stdio.h>
 
 #include "core/names.h"
 #include "core/proposal.h"
@@ -23,9 +24,9 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
     out->seconds = -1;
     ike_diagnose(ex, ctx, &out->verdict);
     if (ex->kind == IKE_KIND_QUICK)
-        g_snprintf(out->name, sizeof out->name, "QM%u", ex->index);
+        snprintf(out->name, sizeof out->name, "QM%u", ex->index);
     else
-        g_snprintf(out->name, sizeof out->name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
+        snprintf(out->name, sizeof out->name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
     out->outcome = ike_outcome_name((ike_outcome_t)out->verdict.outcome);
     if (out->verdict.stall_step)
         ike_step_label((ike_kind_t)ex->kind, out->verdict.stall_step, out->stall, sizeof out->stall);
@@ -122,14 +123,14 @@ const char *views_peers(const ike_sa_t *sa, char *buf, size_t size)
     char a[WS_INET6_ADDRSTRLEN], b[WS_INET6_ADDRSTRLEN];
     if (!sa->roles_known)
         return g_strlcpy(buf, "?", size), buf;
-    g_snprintf(buf, size, "%s <-> %s", views_address(&sa->initiator, a, sizeof a),
+    snprintf(buf, size, "%s <-> %s", views_address(&sa->initiator, a, sizeof a),
                views_address(&sa->responder, b, sizeof b));
     return buf;
 }
 
 const char *views_cookies(const ike_sa_t *sa, char *buf, size_t size)
 {
-    g_snprintf(buf, size, "%016" G_GINT64_MODIFIER "x/%016" G_GINT64_MODIFIER "x", sa->icookie, sa->rcookie);
+    snprintf(buf, size, "%016" G_GINT64_MODIFIER "x/%016" G_GINT64_MODIFIER "x", sa->icookie, sa->rcookie);
     return buf;
 }
 
@@ -153,13 +154,13 @@ const char *views_message_label(const ike_result_t *res, char *buf, size_t size)
 {
     char label[16];
     if (res->kind == IKE_KIND_NONE)
-        g_snprintf(label, sizeof label, "%s", (res->notes & IKE_NOTE_IKEV2) ? "IKEv2" : "ISAKMP");
+        snprintf(label, sizeof label, "%s", (res->notes & IKE_NOTE_IKEV2) ? "IKEv2" : "ISAKMP");
     else
         ike_label(res, label, sizeof label);
     if (res->retrans_count)
-        g_snprintf(buf, size, "%s resend %u", label, res->retrans_count);
+        snprintf(buf, size, "%s resend %u", label, res->retrans_count);
     else
-        g_snprintf(buf, size, "%s", label);
+        snprintf(buf, size, "%s", label);
     return buf;
 }
 
