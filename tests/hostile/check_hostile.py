@@ -23,8 +23,7 @@ import sa_flood  # noqa: E402
 from wsrun import Tshark  # noqa: E402
 
 FIELDS = ["frame.number", "ikediag.sa", "ikediag.msg", "ikediag.role", "ikediag.retransmission",
-          "ikediag.not_analysed", "ikediag.verdict.exchange", "ikediag.outcome", "_ws.col.Info",
-          "_ws.expert.message"]
+          "ikediag.not_analysed", "ikediag.verdict.exchange", "ikediag.outcome", "_ws.expert.message"]
 BAD_OUTPUT = ("dissector bug", "assertion", "ws_assert", "AddressSanitizer", "runtime error")
 
 I, R = "initiator", "responder"
@@ -35,8 +34,8 @@ MAIN_QUICK = [("MM#1", I), ("MM#2", R), ("MM#3", I), ("MM#4", R), ("MM#5", I), (
 class Frame:
     def __init__(self, row):
         row = row + [""] * (len(FIELDS) - len(row))
-        (num, sa, self.msg, self.role, retrans, not_analysed, vex, outcome, self.info,
-         self.experts) = row[:len(FIELDS)]
+        (num, sa, self.msg, self.role, retrans, not_analysed, vex, outcome, self.experts) = row[:len(FIELDS)]
+        self.info = ""  # filled from the summary line (Tshark.info_column)
         self.number = int(num)
         self.sa = int(sa.split(",")[0]) if sa else None
         self.retrans = int(retrans) if retrans else None
@@ -239,6 +238,9 @@ def check_capture(ts, name, case):
     clean_run(ts, check, ["-V", "-r", pcap], "single pass -V")
     clean_run(ts, check, ["-2", "-V", "-r", pcap], "two-pass -V")
     frames = {Frame(r).number: Frame(r) for r in ts.fields(pcap, FIELDS, extra=["-2"])}
+    for num, info in ts.info_column(pcap, extra=["-2"]).items():
+        if num in frames:
+            frames[num].info = info
     case(check, frames)
     return check
 

@@ -67,3 +67,16 @@ class Tshark:
             args += ["-e", f]
         out = self.run(list(extra) + args, config_dir=config_dir).stdout
         return [line.split("\t") for line in out.splitlines()]
+
+    def info_column(self, pcap, extra=(), config_dir=None):
+        """{frame number: Info column} as tshark's summary line prints it.  The summary
+        is read rather than the _ws.col.Info field: from Wireshark 4.4 on, -T fields
+        takes that field's value before post-dissectors append to the column."""
+        fmt = 'gui.column.format:"No.","%m","Info","%i"'
+        out = self.run(list(extra) + ["-r", pcap, "-o", fmt], config_dir=config_dir).stdout
+        info = {}
+        for line in out.splitlines():
+            num, _, text = line.strip().partition(" ")
+            if num.isdigit():
+                info[int(num)] = text.strip()
+        return info
