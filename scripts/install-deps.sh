@@ -3,7 +3,7 @@
 # Quiet and quick when everything is already there.
 set -eu
 PACKAGES="wireshark-dev tshark libglib2.0-dev cmake ninja-build pkg-config gcc python3 \
-clang libclang-rt-14-dev valgrind util-linux gzip parallel"
+clang libclang-rt-14-dev valgrind util-linux gzip parallel debootstrap"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

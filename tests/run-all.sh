@@ -5,10 +5,19 @@
 #   3. tshark with the plugin under valgrind over every capture (tests/valgrind.sh)
 #   4. a short libFuzzer run on the core (tests/fuzz/run.sh --short)
 #   5. the tutorial and the README's docs section still match the plugin's real output
+#   6. Wireshark 4.4 (Debian 13) and 4.6 (forky): in a chroot of each, the build with -Werror
+#      and the integration, views, hostile and unit tests with that release's tshark
+#   7. the three Debian packages (4.0, 4.4, 4.6): built in their chroots, installed into a
+#      fresh copy of each, loaded, run on a bundled capture, purged (tests/compat/)
 # It ends with one "N passed, M failed" line and exits non-zero if anything failed.
 set -u
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || exit 1
+
+# The chroots of the other releases download and unpack while the host's steps run.
+mkdir -p build-compat
+tests/compat/prepare.sh >build-compat/prepare.log 2>&1 &
+prepare_pid=$!
 
 passed=0 failed=0
 step() {
@@ -37,6 +46,21 @@ step "unit tests under ASan/UBSan" sanitized_core
 [ -x tests/valgrind.sh ] && step "plugin under valgrind" tests/valgrind.sh build/plugins
 [ -x tests/fuzz/run.sh ] && step "short fuzz run" tests/fuzz/run.sh --short
 step "docs are current" env CHECK=1 NO_BUILD=1 docs/make-tutorial.sh
+
+chroots_ready() {
+    wait "$prepare_pid" && cat build-compat/prepare.log ||
+        { cat build-compat/prepare.log; echo "chroots could not be made (debootstrap or the mirror)"; false; }
+}
+packages_install() {
+    local r ok=0
+    for r in bookworm trixie forky; do tests/compat/package-test.sh "$r" || ok=1; done
+    return $ok
+}
+step "chroots of Debian 12, 13 and forky" chroots_ready
+step "Wireshark 4.4 (Debian 13): build -Werror, tests, package" tests/compat/build-and-test.sh trixie
+step "Wireshark 4.6 (Debian forky): build -Werror, tests, package" tests/compat/build-and-test.sh forky
+step "Wireshark 4.0 (Debian 12): package" tests/compat/build-and-test.sh bookworm --package-only
+step "packages: install, load, diagnose, purge" packages_install
 
 echo "run-all: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -19,7 +19,8 @@ chroot_sh=$here/tests/compat/chroot.sh
 
 dir=$("$chroot_sh" dev "$release")
 out=$here/build-packages/$release
-rm -rf "$dir/build" "$out"
+"$chroot_sh" remove "$dir/build"
+rm -rf "$out"
 mkdir -p "$dir/build" "$out"
 
 # Inside the chroot: /src is the source tree (read-only), /build the build folder.

@@ -10,6 +10,7 @@
 #   tests/compat/chroot.sh dev RELEASE     base + wireshark-dev, tshark and build tools
 #   tests/compat/chroot.sh run DIR CMD...  run CMD inside DIR with /proc, /dev and the
 #                                          source tree (read-only, at /src) mounted
+#   tests/compat/chroot.sh remove DIR      delete a chroot (or a copy), unmounting first
 #
 # Cache: build-chroots/ in the repository (ignored by git), or $IKEDIAG_CHROOTS.  A chroot
 # is reused once its .ready stamp exists; delete the folder to make it again.  The mirror
@@ -72,11 +73,23 @@ umount_all() {
     for m in "$@"; do umount -l "$m" 2>/dev/null || true; done
 }
 
+# Remove a chroot folder, never what is mounted into it: a chroot left mounted by a killed
+# run has the host's /dev and this source tree inside.
+remove_tree() {
+    local dir m
+    dir=$(realpath -m "$1")
+    [ -e "$dir" ] || return 0
+    mounts_under() { awk '{print $2}' /proc/mounts | grep -E "^$dir(/|$)" | sort -r || true; }
+    for m in $(mounts_under); do umount -l "$m"; done
+    [ -z "$(mounts_under)" ] || die "$dir still has mounts; not removing it"
+    rm -rf --one-file-system "$dir"
+}
+
 make_base() {
     local release=$1 dir=$cache/base-$1
     [ -e "$dir/.ready" ] && { echo "$dir"; return; }
     command -v debootstrap >/dev/null || die "debootstrap is not installed (scripts/install-deps.sh)"
-    rm -rf "$dir"; mkdir -p "$cache"
+    remove_tree "$dir"; mkdir -p "$cache"
     echo "compat: debootstrap $release into $dir" >&2
     debootstrap --variant=minbase "$release" "$dir" "$(mirror)" "$(script_for "$release")" >"$cache/debootstrap-$release.log" 2>&1 ||
         die "debootstrap $release failed; see $cache/debootstrap-$release.log"
@@ -94,7 +107,7 @@ make_dev() {
     local release=$1 dir=$cache/dev-$1 base
     [ -e "$dir/.ready" ] && { echo "$dir"; return; }
     base=$(make_base "$release")
-    rm -rf "$dir"
+    remove_tree "$dir"
     cp -a "$base" "$dir"
     rm -f "$dir/.ready"
     echo "compat: installing Wireshark and build tools into $dir" >&2
@@ -109,6 +122,7 @@ case ${1:-} in
     base) make_base "${2:?release}" ;;
     dev) make_dev "${2:?release}" ;;
     run) dir=${2:?chroot folder}; shift 2; run_in "$dir" "$@" ;;
+    remove) remove_tree "${2:?folder}" ;;
     apt-opts) apt_opts "${2:?release}" ;;
     *) die "usage: $0 base|dev RELEASE | run DIR CMD..." ;;
 esac

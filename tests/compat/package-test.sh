@@ -24,9 +24,9 @@ echo "package-test $release: Depends: $(dpkg-deb -f "$deb" Depends)"
 
 base=$("$chroot_sh" base "$release")
 fresh=$cache/pkgtest-$release
-rm -rf "$fresh"
+"$chroot_sh" remove "$fresh"
 cp -a "$base" "$fresh"
-trap 'rm -rf "$fresh"' EXIT
+trap '"$chroot_sh" remove "$fresh"' EXIT
 cp "$deb" "$fresh/root/"
 run() { "$chroot_sh" run "$fresh" "$@"; }
 
@@ -37,7 +37,7 @@ run apt-get $("$chroot_sh" apt-opts "$release") install -y -qq --no-install-reco
     fail "apt-get install failed; see $cache/pkgtest-$release.log"
 run dpkg -L ikediag >"$fresh/root/files"
 # The package must depend on the ABI package that owns this release's libwireshark.
-abi=$(run sh -c 'dpkg-query -S "$(readlink -f /usr/lib/x86_64-linux-gnu/libwireshark.so.*)"' | cut -d: -f1 | head -n 1)
+abi=$(run dpkg-query -S '*/libwireshark.so.*' | head -n 1 | cut -d: -f1)
 dpkg-deb -f "$deb" Depends | tr ',' '\n' | grep -q "^ *$abi\( \|$\)" || fail "Depends does not name $abi"
 grep -q '/epan/ikediag.so$' "$fresh/root/files" || fail "the package has no plugin"
 
