@@ -54,13 +54,14 @@ chroots_ready() {
 packages_install() {
     local r ok=0
     for r in bookworm trixie forky; do tests/compat/package-test.sh "$r" || ok=1; done
+    tests/compat/user-install.sh || ok=1
     return $ok
 }
 step "chroots of Debian 12, 13 and forky" chroots_ready
 step "Wireshark 4.4 (Debian 13): build -Werror, tests, package" tests/compat/build-and-test.sh trixie
 step "Wireshark 4.6 (Debian forky): build -Werror, tests, package" tests/compat/build-and-test.sh forky
 step "Wireshark 4.0 (Debian 12): package" tests/compat/build-and-test.sh bookworm --package-only
-step "packages: install, load, diagnose, purge" packages_install
+step "packages: install, load, diagnose, purge; the per-user install" packages_install
 
 echo "run-all: $passed passed, $failed failed"
 [ "$failed" = 0 ]
