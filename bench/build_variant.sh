@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the plugin with proposed patches applied, without touching the work tree:
 #   bench/build_variant.sh NAME [PATCH...]   -> bench/out/variants/NAME/build/plugins
 # Copies the current sources (plugin/, cmake/, tests/unit, CMakeLists.txt) so a

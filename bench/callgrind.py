@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Instruction counts (callgrind) of tshark with the ikediag plugin on and off.
 
 Per capture and command: the whole process's instructions with the plugin enabled and

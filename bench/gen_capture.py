@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build large benchmark captures from the real IKE exchanges in test-pcaps/.
 
 Every IKE SA found in the corpus (ISAKMP on UDP 500, or on UDP 4500 behind the 4-byte

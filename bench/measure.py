@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Time tshark over benchmark captures with the ikediag plugin enabled and disabled.
 
 For each capture and command, runs alternate on/off (on,off,off,on,... so drift

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Markdown tables from the JSON lines that measure.py and callgrind.py append.
 
   report.py --times out/times.jsonl [--callgrind out/callgrind.jsonl] [--label NAME]

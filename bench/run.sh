@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ikediag benchmark in one command (run as root or as a user; never on the network):
 #
 #   bench/run.sh [--quick] [--plugin-dir DIR] [--label NAME] [--regenerate] [--no-callgrind]

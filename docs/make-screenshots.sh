@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs/make-screenshots.sh: re-make the PNGs in docs/img/ with the real Wireshark GUI
 # (Debian's wireshark-qt) under Xvfb, the ikediag plugin from the build tree and the
 # profile in profiles/ikediag.

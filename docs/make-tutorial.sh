@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs/make-tutorial.sh: re-make docs/tutorial.md and docs/README-docs.md by running every
 # command they show (real tshark with the plugin from the build tree, on test-pcaps/).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """make_tutorial.py: write docs/tutorial.md and docs/README-docs.md from real runs.
 
 Every command shown in the tutorial is run here, exactly as printed, with bash in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* extract.c: find the ISAKMP message the stock dissectors left in a frame and parse it.
  *
  * Owns: layer ids and data-source names.  Must not: number, judge or render anything.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* extract.h: an ISAKMP message in a dissected frame -> ike_msg_t.  The only code that
  * knows where the stock dissectors leave ISAKMP bytes (layers and data sources). */
 #ifndef IKEDIAG_EXTRACT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.c: the ladder diagram (-z flow,ikediag,network; Statistics > Flow Graph).
  *
  * One arrow per ISAKMP message, labelled MM#n/AM#n/QM#n/INFO with resends marked; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ikediag.c: plugin entry points, preferences, file-scoped state, the post-dissector.
  *
  * Owns: the model's lifetime (one per capture file, created in the init routine and

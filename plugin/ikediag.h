@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ikediag.h: what the plugin's views (the -z table, the flow graph) share with the
  * post-dissector: the file-scoped model and the tap its results are queued on. */
 #ifndef IKEDIAG_IKEDIAG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* render.c: ikediag's fields, Info column and expert infos, drawn from stored results.
  *
  * Owns: every ikediag.* field and expert id (a public interface), and turning a

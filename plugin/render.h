@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* render.h: stored results -> tree items, Info column and expert infos, on every pass. */
 #ifndef IKEDIAG_RENDER_H
 #define IKEDIAG_RENDER_H

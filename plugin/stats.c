@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats.c: the per-SA table (-z ikediag,sa[,FILTER], Statistics > IKE SAs) and the
  * machine-readable export (-z ikediag,json[,FILTER], tshark only).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* views.c: the SA summary every view prints, the tracker that keeps views current
  * during a single pass, and the registration of the views.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* views.h: what the three views (the -z ikediag,sa table, the flow graph and the
  * -z ikediag,json export) share.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # profiles/make-zip.sh: re-make profiles/ikediag-profile.zip, the Wireshark profile as a
 # zip for Edit > Configuration Profiles > Import > from zip file.  Deterministic: fixed
 # timestamps and file order, so the zip changes only when the profile does.

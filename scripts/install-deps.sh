@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian 12 packages ikediag needs to build, run and test (as root).
 # Quiet and quick when everything is already there.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # README command 1: install what is needed, build, install the plugin into Wireshark's
 # global plugin folder, and show ikediag numbering the messages of a bundled capture.
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Write the proposal patches (2-*.patch ... 4-*.patch) against the current sources.
 
 The plugin changes under other hands while it is measured, so each proposal is kept

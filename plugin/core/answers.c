@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* answers.c: what the side that owed the next message did instead of sending it.
  *
  * Owns: which pending exchange an Informational or an ICMP error answers, and filling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose.c: evaluate an exchange against the rule table (rules.c).
  *
  * Owns: the outcome (complete, stalled, cut, orphan), the stall point, classifying the

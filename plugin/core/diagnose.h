@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose.h: where an exchange stopped, the likely cause, and the frames that show it.
  *
  * The verdict is a pure function of an exchange (as the model has it so far), the end of

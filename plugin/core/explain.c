@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explain.c: per-message explanations, grounded in RFC 2409 section 5 and the seed
  * article (Cisco debug walk-through).  Data only. */
 #include "explain.h"

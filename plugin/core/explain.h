@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explain.h: what each IKE message carries and does, for people learning IKE. */
 #ifndef IKEDIAG_EXPLAIN_H
 #define IKEDIAG_EXPLAIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ike_model.c: IKE SA table, exchanges, message numbering and resends.
  *
  * Owns: finding the SA and exchange of a message, deciding its step from what is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ike_model.h: IKE SAs, their exchanges, and what each message is (MM#3, QM#2 ...).
  *
  * The model is fed one ike_msg_t per ISAKMP header, in capture order, once (the first

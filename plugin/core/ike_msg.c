@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ike_msg.c: the byte digest that identifies a resend, and the NAT-D check. */
 #include "ike_msg.h"
 

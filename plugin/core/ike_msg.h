@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ike_msg.h: the one small struct the glue hands to the IKE model per ISAKMP header.
  *
  * Everything here is what a capture shows of an IKEv1 message, already decoded by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ike_parse.c: the ISAKMP header, payload chain, SA, notify, ID and NAT-D payloads from bytes.
  *
  * Owns: RFC 2408 section 3 layouts.  Must not: number, judge or remember anything.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ike_parse.h: read an IKEv1 message from its bytes (RFC 2408 section 3).
  *
  * Why ikediag reads bytes instead of the stock dissector's fields: asking epan for any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model_internal.h: what ike_model.c, steps.c and answers.c share; not for the glue. */
 #ifndef IKEDIAG_MODEL_INTERNAL_H
 #define IKEDIAG_MODEL_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* names.c: the words ikediag prints for model values.  Notify names follow RFC 2408
  * section 3.14.1 and RFC 3706, never the IKEv2 registry (the numbers differ). */
 #include "names.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* names.h: the words ikediag prints for model values (labels, roles, states, notifies). */
 #ifndef IKEDIAG_NAMES_H
 #define IKEDIAG_NAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proposal.c: transform attributes and proxy IDs in the words engineers use.  Values
  * are RFC 2409 appendix A, RFC 2407 (phase 2, ID types), RFC 3602 (AES), RFC 4868
  * (SHA-2), RFC 3526/5903/8031 (groups). */

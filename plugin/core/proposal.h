@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proposal.h: transforms as an engineer writes them, "AES-CBC-256/SHA1/MODP-2048/PSK". */
 #ifndef IKEDIAG_PROPOSAL_H
 #define IKEDIAG_PROPOSAL_H

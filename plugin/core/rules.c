@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rules.c: the diagnosis as data.  One row per stall point x evidence -> cause.
  *
  * Rows are tried in order and the first match wins, so specific rows (a notify code,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* steps.c: which step of its exchange a message is, and what that step changes.
  *
  * Owns: Main Mode, Aggressive Mode and Quick Mode numbering (RFC 2409 sections 5.1,
