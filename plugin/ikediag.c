@@ -19,7 +19,7 @@
 #include "render.h"
 
 #ifndef VERSION
-#define VERSION "0.2.0"
+#error "VERSION is the project version, defined by CMakeLists.txt"
 #endif
 
 WS_DLL_PUBLIC_DEF const char plugin_version[] = VERSION;
