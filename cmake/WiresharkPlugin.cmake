@@ -20,6 +20,8 @@ add_library(ikediag MODULE
   plugin/views.c
   plugin/stats.c
   plugin/flow.c
+  plugin/filters.c
+  plugin/report.c
 )
 set_target_properties(ikediag PROPERTIES PREFIX "" DEFINE_SYMBOL "" C_VISIBILITY_PRESET hidden)
 target_compile_definitions(ikediag PRIVATE VERSION="${PROJECT_VERSION}" HAVE_SSIZE_T)
@@ -35,6 +37,7 @@ add_test(NAME integration
   COMMAND python3 "${CMAKE_SOURCE_DIR}/tests/integration/check_manifest.py"
           --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
 add_test(NAME views COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_views.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
+add_test(NAME report COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_report.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
 add_test(NAME hostile COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/hostile/check_hostile.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR})
 
 include(cmake/Install.cmake)

@@ -7,6 +7,7 @@
 #define WS_BUILD_DLL
 #include "compat.h"
 
+#include <epan/conversation_filter.h>
 #include <epan/stat_tap_ui.h>
 #include <stdio.h>
 
@@ -30,35 +31,55 @@ tvbuff_t *compat_data_source_tvb(packet_info *pinfo, const char *name)
 #endif
 }
 
-static compat_cli_start_fn cli_start;
-
+/* The command rides in the init callback's user data. */
 #if COMPAT_WS_AT_LEAST(4, 6)
-static bool cli_init(const char *opt_arg, void *userdata _U_)
+static bool cli_init(const char *opt_arg, void *command)
 {
-    return cli_start(opt_arg);
+    return ((const compat_cli_command_t *)command)->start(opt_arg);
 }
 #else
-static void cli_init(const char *opt_arg, void *userdata _U_)
+static void cli_init(const char *opt_arg, void *command)
 {
-    if (!cli_start(opt_arg))
+    if (!((const compat_cli_command_t *)command)->start(opt_arg))
         exit(1); /* tshark before 4.6 cannot be told; it would run without the command */
 }
 #endif
 
-void compat_register_cli(const char *cli, const char *title, compat_cli_start_fn start)
+void compat_register_cli(const compat_cli_command_t *command)
 {
     static tap_param params[] = {
         { .type = PARAM_FILTER, .name = "filter", .title = "Filter", .optional = TRUE },
     };
-    static stat_tap_ui ui;
-    cli_start = start;
-    ui = (stat_tap_ui){
+    stat_tap_ui *ui = g_new(stat_tap_ui, 1); /* registered for the program's lifetime */
+    *ui = (stat_tap_ui){
         .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
-        .title = title,
-        .cli_string = cli,
+        .title = command->title,
+        .cli_string = command->cli,
         .tap_init_cb = cli_init,
         .nparams = G_N_ELEMENTS(params),
         .params = params,
     };
-    register_stat_tap_ui(&ui, NULL);
+    register_stat_tap_ui(ui, (void *)command);
+}
+
+#if COMPAT_WS_AT_LEAST(4, 4)
+static bool conversation_filter_valid(packet_info *pinfo, void *user_data)
+{
+    return ((const compat_conversation_filter_t *)user_data)->is_valid(pinfo);
+}
+
+static char *conversation_filter_build(packet_info *pinfo, void *user_data)
+{
+    return ((const compat_conversation_filter_t *)user_data)->build(pinfo);
+}
+#endif
+
+void compat_register_conversation_filter(const char *proto_name, const compat_conversation_filter_t *filter)
+{
+#if COMPAT_WS_AT_LEAST(4, 4)
+    register_conversation_filter(proto_name, filter->display_name, conversation_filter_valid,
+                                 conversation_filter_build, (void *)filter);
+#else
+    register_conversation_filter(proto_name, filter->display_name, filter->is_valid, filter->build);
+#endif
 }

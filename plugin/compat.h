@@ -38,12 +38,26 @@ typedef gboolean compat_pref_bool_t;
 tvbuff_t *compat_data_source_tvb(packet_info *pinfo, const char *name);
 
 /* ---- tshark -z NAME,... commands ---------------------------------------------------- */
-/* Starts a -z command; returns FALSE (after saying why on stderr) when it cannot.  4.6's
- * init callback returns that; before 4.6 it returns nothing and a failure must exit. */
-typedef gboolean (*compat_cli_start_fn)(const char *opt_arg);
-/* Registers a tshark-only -z command `cli` (e.g. "ikediag,json") taking an optional
- * display filter; one such command per plugin. */
-void compat_register_cli(const char *cli, const char *title, compat_cli_start_fn start);
+/* A tshark-only -z command (e.g. "ikediag,json") taking an optional display filter.
+ * start returns FALSE (after saying why on stderr) when it cannot run: 4.6's init
+ * callback returns that, before 4.6 a failure must exit. */
+typedef struct compat_cli_command {
+    const char *cli;
+    const char *title;
+    gboolean (*start)(const char *opt_arg);
+} compat_cli_command_t;
+/* `command` must live as long as the program (a static). */
+void compat_register_cli(const compat_cli_command_t *command);
+
+/* ---- conversation filters (right-click > Conversation Filter) ------------------------ */
+/* 4.4 passes user data to the callbacks (4.0: none). */
+typedef struct compat_conversation_filter {
+    const char *display_name;
+    gboolean (*is_valid)(packet_info *pinfo);
+    gchar *(*build)(packet_info *pinfo); /* g_free'd by the caller */
+} compat_conversation_filter_t;
+/* `filter` must live as long as the program (a static). */
+void compat_register_conversation_filter(const char *proto_name, const compat_conversation_filter_t *filter);
 
 /* ---- the flow graph (epan/sequence_analysis.h, installed by no release) -------------- */
 /* The item layout of each release, read from its source: 4.4 made the flags bool and

@@ -205,13 +205,13 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     }
     const ike_rule_t *rule = v->rule;
     add_generated_string(tree, hf_cause, rule->cause);
+    char headline[512];
+    ike_verdict_headline(ex, v, headline, sizeof headline);
     if (WANTED(tree, hf_cause_text)) {
-        snprintf(text, sizeof text, "Stalled at %s: %s (%s); likely %s. Check: %s", stall, rule->summary,
-                   evidence, rule->candidates, rule->check);
-        proto_item *it = add_generated_string(tree, hf_cause_text, text);
+        proto_item *it = add_generated_string(tree, hf_cause_text, ike_verdict_text(ex, v, text, sizeof text));
         /* tree labels stop at 240 characters: the label gets the sentence, the
          * clauses of the candidates and of the check get an item each */
-        proto_item_set_text(it, "Diagnosis: Stalled at %s: %s (%s)", stall, rule->summary, evidence);
+        proto_item_set_text(it, "Diagnosis: %s", headline);
         add_clauses(proto_item_add_subtree(it, ett_verdict), hf_cause_likely, rule->candidates);
     }
     if (WANTED(tree, hf_cause_check))
@@ -227,7 +227,7 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     }
     if (ex != res->exchange)
         render_proxy_ids(tree, ex);
-    expert_add_info_format(pinfo, ti, &ei_stall, "Stalled at %s: %s (%s)", stall, rule->summary, evidence);
+    expert_add_info_format(pinfo, ti, &ei_stall, "%s", headline);
 }
 
 unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, ike_verdict_t out[2],

@@ -20,28 +20,32 @@
 
 /* ---- the table ------------------------------------------------------------------ */
 
+/* Verdict first: what a reader opens the table for, then where and when. */
 enum column {
-    COL_SA, COL_EXCHANGE, COL_PEERS, COL_INITIATOR, COL_COOKIES, COL_FIRST, COL_LAST, COL_MESSAGES,
-    COL_RESENDS, COL_OUTCOME, COL_STALL, COL_CAUSE, COL_OFFERED, COL_CHOSEN, COL_TIME, N_COLUMNS
+    COL_SA, COL_EXCHANGE, COL_OUTCOME, COL_STALL, COL_CAUSE, COL_DIAGNOSIS, COL_VERDICT_IN, COL_PEERS,
+    COL_INITIATOR, COL_FIRST, COL_LAST, COL_MESSAGES, COL_RESENDS, COL_TIME, COL_OFFERED, COL_CHOSEN, COL_COOKIES,
+    N_COLUMNS
 };
 
 /* tshark prints each cell with its format followed by " |". */
 static stat_tap_table_item columns[N_COLUMNS] = {
     [COL_SA] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "SA", .field_format = "%3u" },
     [COL_EXCHANGE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Exchange", .field_format = "%-6s" },
+    [COL_OUTCOME] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Outcome", .field_format = "%-8s" },
+    [COL_STALL] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Stall", .field_format = "%-5s" },
+    [COL_CAUSE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cause", .field_format = "%-18s" },
+    [COL_DIAGNOSIS] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Diagnosis", .field_format = "%-30s" },
+    [COL_VERDICT_IN] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Verdict in", .field_format = "%6u" },
     [COL_PEERS] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Peers", .field_format = "%-31s" },
     [COL_INITIATOR] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Initiator", .field_format = "%-15s" },
-    [COL_COOKIES] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cookies / message ID", .field_format = "%-33s" },
     [COL_FIRST] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "First", .field_format = "%6u" },
     [COL_LAST] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Last", .field_format = "%6u" },
     [COL_MESSAGES] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Msgs", .field_format = "%4u" },
     [COL_RESENDS] = { .type = TABLE_ITEM_UINT, .align = TAP_ALIGN_RIGHT, .column_name = "Resends", .field_format = "%3u" },
-    [COL_OUTCOME] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Outcome", .field_format = "%-8s" },
-    [COL_STALL] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Stall", .field_format = "%-5s" },
-    [COL_CAUSE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cause", .field_format = "%-18s" },
+    [COL_TIME] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_RIGHT, .column_name = "Time to complete", .field_format = "%9s" },
     [COL_OFFERED] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Offered", .field_format = "%s" },
     [COL_CHOSEN] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Chosen", .field_format = "%s" },
-    [COL_TIME] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_RIGHT, .column_name = "Time to complete", .field_format = "%9s" },
+    [COL_COOKIES] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cookies / message ID", .field_format = "%s" },
 };
 
 static tap_param table_params[] = {
@@ -88,12 +92,15 @@ static void put_row(stat_tap_table *table, guint row, stat_tap_table_item_type *
     stat_tap_init_table_row(table, row, N_COLUMNS, items);
 }
 
-/* The cells every row has: outcome, stall point, cause. */
+/* The cells every row has: outcome, stall point, cause, its words, and the frame that
+ * carries the verdict (Go to Packet: the stat-table API gives rows no actions). */
 static void verdict_cells(stat_tap_table_item_type *items, const char *outcome, const exchange_view_t *judged)
 {
     items[COL_OUTCOME] = string_item(outcome);
     items[COL_STALL] = string_item(judged->stall[0] ? judged->stall : NULL);
     items[COL_CAUSE] = string_item(judged->cause);
+    items[COL_DIAGNOSIS] = string_item(judged->verdict.rule ? judged->verdict.rule->summary : NULL);
+    items[COL_VERDICT_IN] = uint_item(judged->exchange ? judged->verdict.frame : 0);
 }
 
 static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag_context_t *ctx)
@@ -131,7 +138,7 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
     items[COL_EXCHANGE] = string_item(view.name);
     items[COL_PEERS] = string_item(views_peers(ex->sa, buf, sizeof buf));
     items[COL_INITIATOR] = string_item(ex->initiator_known ? views_address(&ex->initiator, buf, sizeof buf) : NULL);
-    snprintf(buf, sizeof buf, "message ID 0x%08x", (guint32)ex->key);
+    snprintf(buf, sizeof buf, "message ID 0x%08x", ike_exchange_message_id(ex));
     items[COL_COOKIES] = string_item(buf);
     items[COL_FIRST] = uint_item(ex->first_frame);
     items[COL_LAST] = uint_item(ex->last_frame);
@@ -415,5 +422,6 @@ static gboolean json_start(const char *opt_arg)
 
 void json_register(int proto _U_)
 {
-    compat_register_cli(JSON_CLI, "IKE SAs as JSON lines (ikediag)", json_start);
+    static const compat_cli_command_t json = { JSON_CLI, "IKE SAs as JSON lines (ikediag)", json_start };
+    compat_register_cli(&json);
 }

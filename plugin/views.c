@@ -330,4 +330,6 @@ void ikediag_register_views(int proto)
     stats_register(proto);
     json_register(proto);
     flow_register(proto);
+    filters_register();
+    report_register();
 }

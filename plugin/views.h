@@ -74,9 +74,11 @@ const GPtrArray *tracker_sas(const view_tracker_t *tracker);
 /* Messages and resends seen of one exchange, or of a whole SA (exchange NULL). */
 message_counts_t tracker_counts(const view_tracker_t *tracker, const ike_sa_t *sa, const ike_exchange_t *ex);
 
-/* Registration, one per view (stats.c, flow.c). */
+/* Registration, one per view (stats.c, flow.c, filters.c, report.c). */
 void stats_register(int proto);
 void json_register(int proto);
 void flow_register(int proto);
+void filters_register(void);
+void report_register(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include "names.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *ike_outcome_name(ike_outcome_t outcome)
 {
@@ -217,6 +218,30 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
     default:
         snprintf(buf, size, "%s; the capture ends before anything else", sent);
         break;
+    }
+    return buf;
+}
+
+const char *ike_verdict_headline(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
+{
+    char stall[16], evidence[256];
+    if (size)
+        buf[0] = '\0';
+    if (!v->rule)
+        return buf;
+    ike_step_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
+    ike_evidence_text(ex, v, evidence, sizeof evidence);
+    snprintf(buf, size, "Stalled at %s: %s (%s)", stall, v->rule->summary, evidence);
+    return buf;
+}
+
+const char *ike_verdict_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
+{
+    ike_verdict_headline(ex, v, buf, size);
+    if (v->rule) {
+        size_t len = strlen(buf);
+        if (len < size)
+            snprintf(buf + len, size - len, "; likely %s. Check: %s", v->rule->candidates, v->rule->check);
     }
     return buf;
 }

@@ -88,4 +88,12 @@ const char *ike_outcome_name(ike_outcome_t outcome); /* "complete", "stalled" ..
  * encrypted Informational".  Returns buf. */
 const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size);
 
+/* The verdict's sentences, written once here for every view (tree, expert info, flow
+ * graph, report).  Both return buf, "" for a verdict without a rule (complete, cut,
+ * orphan).  The headline: "Stalled at MM#5: pre-shared key mismatch (MM#5 sent 4 times;
+ * the responder answered with an encrypted Informational)". */
+const char *ike_verdict_headline(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size);
+/* The headline, then "; likely " the candidates and ". Check: " what to check. */
+const char *ike_verdict_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size);
+
 #endif

@@ -277,6 +277,11 @@ static uint64_t exchange_key(const ike_sa_t *sa, const ike_msg_t *msg, ike_kind_
     return (uint64_t)kind << 61 | (uint64_t)(sa->number & 0x1fffffffu) << 32 | msg->message_id;
 }
 
+uint32_t ike_exchange_message_id(const ike_exchange_t *ex)
+{
+    return (uint32_t)ex->key; /* the low 32 bits of exchange_key() */
+}
+
 static ike_exchange_t *add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg, ike_kind_t kind,
                                     uint64_t key)
 {

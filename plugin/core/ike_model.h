@@ -173,6 +173,9 @@ double ike_model_last_time(const ike_model_t *model);
 uint32_t ike_model_sa_count(const ike_model_t *model);
 bool ike_model_cap_reached(const ike_model_t *model);
 
+/* The message ID its messages carry: 0 for phase 1 (RFC 2409 5), a Quick Mode's own. */
+uint32_t ike_exchange_message_id(const ike_exchange_t *ex);
+
 /* The step that ends an exchange of this kind (6, 3, 3), or 0 for INFO/TXN. */
 unsigned ike_kind_final_step(ike_kind_t kind);
 

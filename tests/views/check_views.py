@@ -81,9 +81,9 @@ def read_table(text):
     sas, exchanges = {}, {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.split(" |")]
-        if len(cells) != 16 or not cells[0].isdigit():  # 15 cells, each followed by " |"
+        if len(cells) != 18 or not cells[0].isdigit():  # 17 cells, each followed by " |"
             continue
-        sa, name, verdict = int(cells[0]), cells[1], triple(cells[9], cells[10], cells[11])
+        sa, name, verdict = int(cells[0]), cells[1], triple(cells[2], cells[3], cells[4])
         if name.startswith("SA"):
             sas[sa] = verdict
         else:

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* filters.c: right-click > Conversation Filter > "IKE SA" and "IKE exchange": a display
+ * filter for every frame of the clicked frame's IKE SA, or of its exchange.
+ *
+ * Owns: those two filter strings.  Must not: analyse anything (it reads the stored
+ * result of the clicked frame).
+ */
+#include "views.h"
+
+#include "compat.h"
+#include "core/names.h"
+#include "ikediag.h"
+
+static const ike_exchange_t *exchange_of(packet_info *pinfo)
+{
+    const ike_model_t *model = ikediag_model();
+    const ike_result_t *res = model ? ike_model_result_of_frame(model, pinfo->num) : NULL;
+    return res ? res->exchange : NULL;
+}
+
+static gboolean has_exchange(packet_info *pinfo)
+{
+    return exchange_of(pinfo) != NULL;
+}
+
+static gchar *sa_filter(packet_info *pinfo)
+{
+    const ike_exchange_t *ex = exchange_of(pinfo);
+    return ex ? g_strdup_printf("ikediag.sa == %u", ex->sa->number) : NULL;
+}
+
+/* Phase 1 is message ID 0 and a Quick Mode its own message ID (RFC 2409 5, 5.5). */
+static gchar *exchange_filter(packet_info *pinfo)
+{
+    const ike_exchange_t *ex = exchange_of(pinfo);
+    if (!ex)
+        return NULL;
+    return g_strdup_printf("ikediag.sa == %u && ikediag.exchange == \"%s\" && isakmp.messageid == 0x%08x",
+                           ex->sa->number, ike_kind_name((ike_kind_t)ex->kind), ike_exchange_message_id(ex));
+}
+
+void filters_register(void)
+{
+    static const compat_conversation_filter_t by_sa = { "IKE SA", has_exchange, sa_filter };
+    static const compat_conversation_filter_t by_exchange = { "IKE exchange", has_exchange, exchange_filter };
+    compat_register_conversation_filter("ikediag", &by_sa);
+    compat_register_conversation_filter("ikediag", &by_exchange);
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report.c: -z ikediag,report[,FILTER] (tshark): the diagnosis as a person reads it.
+ *
+ * First one line per pair of peers (attempts, outcomes, causes), then per IKE SA a
+ * short paragraph wrapped at 80 columns: peers, outcome, the verdict sentence, the
+ * evidence frames labelled, the candidates and what to check, one item per line.
+ *
+ * Owns: the layout of the report.  Must not: judge (ike_diagnose and views_describe_sa
+ * do) or word a verdict (the sentences come from core/diagnose.c).
+ */
+#include "views.h"
+
+#include <epan/tap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "core/names.h"
+#include "ikediag.h"
+
+#define REPORT_CLI "ikediag,report"
+#define REPORT_WIDTH 80
+
+/* Appends `text` as lines of at most REPORT_WIDTH columns: the first starts with
+ * `lead`, the others with `indent` spaces.  Words longer than a line stay whole. */
+static void wrap(GString *out, const char *lead, unsigned indent, const char *text)
+{
+    size_t col = strlen(lead);
+    g_string_append(out, lead);
+    gchar **words = g_strsplit_set(text, " ", -1);
+    bool line_empty = true;
+    for (gchar **w = words; *w; w++) {
+        size_t len = g_utf8_strlen(*w, -1);
+        if (!len)
+            continue;
+        if (!line_empty && col + 1 + len > REPORT_WIDTH) {
+            g_string_append_c(out, '\n');
+            g_string_append_printf(out, "%*s", indent, "");
+            col = indent;
+            line_empty = true;
+        }
+        if (!line_empty) {
+            g_string_append_c(out, ' ');
+            col++;
+        }
+        g_string_append(out, *w);
+        col += len;
+        line_empty = false;
+    }
+    g_string_append_c(out, '\n');
+    g_strfreev(words);
+}
+
+/* A heading, then one wrapped item per "; "-separated clause of `text`. */
+static void wrap_clauses(GString *out, const char *heading, const char *text)
+{
+    g_string_append_printf(out, "  %s:\n", heading);
+    gchar **clauses = g_strsplit(text, "; ", -1);
+    for (gchar **c = clauses; *c; c++)
+        wrap(out, "    - ", 6, *c);
+    g_strfreev(clauses);
+}
+
+/* "frame 6: INFO from the responder, encrypted". */
+static void label_evidence(GString *out, const ike_exchange_t *ex, uint32_t frame)
+{
+    const ike_model_t *model = ikediag_model();
+    const ike_result_t *res = model ? ike_model_result_of_frame(model, frame) : NULL;
+    char label[40];
+    g_string_append_printf(out, "    frame %u", frame);
+    if (!res) {
+        g_string_append_c(out, '\n');
+        return;
+    }
+    if (res->notes & IKE_NOTE_ICMP_ERROR) {
+        g_string_append(out, ": ICMP error quoting an IKE message\n");
+        return;
+    }
+    ike_label(res, label, sizeof label);
+    g_string_append_printf(out, ": %s from the %s", label, ike_role_name((ike_role_t)res->role));
+    if (res->retrans_count)
+        g_string_append_printf(out, ", resend %u", res->retrans_count);
+    const char *notify = res->notify ? ike_notify_name(res->notify) : NULL;
+    if (notify)
+        g_string_append_printf(out, ", %s", notify);
+    else if (frame == ex->answer.enc_info_frame)
+        g_string_append(out, ", encrypted");
+    g_string_append_c(out, '\n');
+}
+
+static int compare_frames(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void report_verdict(GString *out, const exchange_view_t *v)
+{
+    const ike_exchange_t *ex = v->exchange;
+    const ike_rule_t *rule = v->verdict.rule;
+    char buf[512];
+    if (!rule) {
+        if (v->verdict.outcome == IKE_OUTCOME_CUT) {
+            char line[384];
+            snprintf(line, sizeof line, "Cut at %s: the capture ends too soon to tell (%s).", v->stall,
+                     ike_evidence_text(ex, &v->verdict, buf, sizeof buf));
+            wrap(out, "  ", 2, line);
+        }
+        return;
+    }
+    wrap(out, "  ", 2, ike_verdict_headline(ex, &v->verdict, buf, sizeof buf));
+    g_string_append(out, "  Evidence:\n");
+    uint32_t frames[IKE_MAX_EVIDENCE];
+    unsigned n = v->verdict.n_evidence;
+    memcpy(frames, v->verdict.evidence_frames, n * sizeof frames[0]);
+    qsort(frames, n, sizeof frames[0], compare_frames);
+    for (unsigned i = 0; i < n; i++)
+        label_evidence(out, ex, frames[i]);
+    wrap_clauses(out, "Likely", rule->candidates);
+    wrap_clauses(out, "Check", rule->check);
+    if (rule->cisco_log[0])
+        wrap(out, "  A Cisco responder would log: ", 6, rule->cisco_log);
+}
+
+static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_view_t *judged,
+                               const ike_diag_context_t *ctx)
+{
+    unsigned n = 0;
+    for (const ike_exchange_t *ex = sa->exchanges; ex && n < VIEWS_MAX_QUICK; ex = ex->next_in_sa) {
+        if (ex->kind != IKE_KIND_QUICK || ex == judged->exchange)
+            continue;
+        n++;
+        exchange_view_t v;
+        views_describe_exchange(ex, ctx, &v);
+        g_string_append_printf(out, "  %s (message ID 0x%08x): %s", v.name, ike_exchange_message_id(ex), v.outcome);
+        if (v.stall[0])
+            g_string_append_printf(out, " at %s%s%s", v.stall, v.cause ? ": " : "", v.cause ? v.cause : "");
+        g_string_append(out, ".\n");
+    }
+}
+
+static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t *ctx)
+{
+    char peers[128], initiator[64];
+    sa_view_t view;
+    views_describe_sa(sa, ctx, &view);
+    g_string_append_printf(out, "\nIKE SA %u: %s", sa->number, views_peers(sa, peers, sizeof peers));
+    if (sa->roles_known)
+        g_string_append_printf(out, ", initiator %s", views_address(&sa->initiator, initiator, sizeof initiator));
+    g_string_append_printf(out, ", frames %u-%u\n", sa->first_frame, sa->last_frame);
+    g_string_append_printf(out, "  Outcome: %s", view.outcome);
+    const ike_exchange_t *judged = view.judged.exchange;
+    if (judged && judged->kind == IKE_KIND_QUICK)
+        g_string_append_printf(out, " (Quick Mode %u)", judged->index);
+    else if (judged)
+        g_string_append_printf(out, " (%s)", ike_kind_name((ike_kind_t)judged->kind));
+    if (view.seconds >= 0)
+        g_string_append_printf(out, ", %.3f s after its first message", view.seconds);
+    g_string_append(out, ".\n");
+    if (view.judged.exchange)
+        report_verdict(out, &view.judged);
+    report_quick_modes(out, sa, &view.judged, ctx);
+}
+
+/* ---- the roll-up: one line per pair of peers ----------------------------------- */
+
+typedef struct peer_pair {
+    char name[160]; /* the two addresses, lower first */
+    unsigned attempts, complete, stalled, other;
+    GString *causes;
+} peer_pair_t;
+
+static void pair_name(const ike_sa_t *sa, char *buf, size_t size)
+{
+    char a[64], b[64];
+    views_address(&sa->initiator, a, sizeof a);
+    views_address(&sa->responder, b, sizeof b);
+    bool swap = strcmp(a, b) > 0;
+    snprintf(buf, size, "%s <-> %s", swap ? b : a, swap ? a : b);
+}
+
+static void report_rollup(GString *out, const GPtrArray *sas, const ike_diag_context_t *ctx)
+{
+    GArray *pairs = g_array_new(FALSE, TRUE, sizeof(peer_pair_t));
+    for (guint i = 0; i < sas->len; i++) {
+        const ike_sa_t *sa = g_ptr_array_index(sas, i);
+        char name[160];
+        pair_name(sa, name, sizeof name);
+        peer_pair_t *p = NULL;
+        for (guint j = 0; j < pairs->len && !p; j++)
+            if (!strcmp(g_array_index(pairs, peer_pair_t, j).name, name))
+                p = &g_array_index(pairs, peer_pair_t, j);
+        if (!p) {
+            g_array_set_size(pairs, pairs->len + 1);
+            p = &g_array_index(pairs, peer_pair_t, pairs->len - 1);
+            g_strlcpy(p->name, name, sizeof p->name);
+            p->causes = g_string_new(NULL);
+        }
+        sa_view_t view;
+        views_describe_sa(sa, ctx, &view);
+        p->attempts++;
+        if (!strcmp(view.outcome, "complete"))
+            p->complete++;
+        else if (!strcmp(view.outcome, "stalled"))
+            p->stalled++;
+        else
+            p->other++;
+        if (view.judged.cause && !strstr(p->causes->str, view.judged.cause))
+            g_string_append_printf(p->causes, "%s%s", p->causes->len ? ", " : "", view.judged.cause);
+    }
+    for (guint j = 0; j < pairs->len; j++) {
+        peer_pair_t *p = &g_array_index(pairs, peer_pair_t, j);
+        char line[512];
+        snprintf(line, sizeof line, "%s: %u IKE SA%s, %u complete, %u stalled, %u other%s%s", p->name, p->attempts,
+                 p->attempts == 1 ? "" : "s", p->complete, p->stalled, p->other, p->causes->len ? "; causes: " : "",
+                 p->causes->str);
+        wrap(out, "", 2, line);
+        g_string_free(p->causes, TRUE);
+    }
+    g_array_free(pairs, TRUE);
+}
+
+/* ---- the tap -------------------------------------------------------------------- */
+
+static tap_packet_status report_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                       const void *data, tap_flags_t flags _U_)
+{
+    tracker_event(tapdata, data);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void report_reset(void *tapdata)
+{
+    tracker_reset(tapdata);
+}
+
+/* Drawn after the last frame: the model and the capture's end are final. */
+static void report_draw(void *tapdata)
+{
+    ike_diag_context_t ctx;
+    ikediag_diag_context(&ctx);
+    const GPtrArray *sas = tracker_sas(tapdata);
+    GString *out = g_string_new("=== IKE diagnosis (ikediag) ===\n");
+    if (!sas->len)
+        g_string_append(out, "No IKEv1 negotiation in this capture.\n");
+    report_rollup(out, sas, &ctx);
+    for (guint i = 0; i < sas->len; i++)
+        report_sa(out, g_ptr_array_index(sas, i), &ctx);
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+}
+
+static void report_finish(void *tapdata)
+{
+    tracker_free(tapdata);
+}
+
+static gboolean report_start(const char *opt_arg)
+{
+    const char *filter = g_str_has_prefix(opt_arg, REPORT_CLI ",") ? opt_arg + strlen(REPORT_CLI ",") : NULL;
+    view_tracker_t *tracker = tracker_new(NULL, NULL);
+    GString *error = register_tap_listener("ikediag", tracker, filter, TL_REQUIRES_NOTHING, report_reset,
+                                           report_packet, report_draw, report_finish);
+    if (error) {
+        fprintf(stderr, "tshark: Couldn't register " REPORT_CLI ": %s\n", error->str);
+        g_string_free(error, TRUE);
+        tracker_free(tracker);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void report_register(void)
+{
+    static const compat_cli_command_t report = { REPORT_CLI, "IKE diagnosis report (ikediag)", report_start };
+    compat_register_cli(&report);
+}
