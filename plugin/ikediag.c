@@ -52,6 +52,7 @@ void ikediag_diag_context(ike_diag_context_t *ctx)
 {
     ctx->capture_end = capture_end;
     ctx->silence_threshold = pref_silence_seconds;
+    ctx->partial = false;
 }
 
 static void init_file_state(void)
@@ -110,8 +111,10 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (tree || pinfo->cinfo || have_tap_listener(expert_tap)) { /* else nobody sees it: */
         render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
         ikediag_diag_context(&opt.diag); /* tshark -2's first pass, -q without -z expert */
-        if (!opt.final)
+        if (!opt.final) { /* single pass: the capture as read up to this frame */
             opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);
+            opt.diag.partial = true;
+        }
         render_result(tvb, pinfo, tree, res, &opt);
     }
     tap_queue_packet(ikediag_tap, pinfo, res);

@@ -11,6 +11,8 @@
 #include <epan/proto.h>
 #include <stdio.h>
 
+#include <string.h>
+
 #include "core/explain.h"
 #include "core/names.h"
 #include "core/proposal.h"
@@ -21,11 +23,57 @@ static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_
 static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
 static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1, hf_nat = -1, hf_proxy_ids = -1;
+static int hf_stalled = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
 static expert_field ei_not_analysed = EI_INIT, ei_malformed = EI_INIT, ei_unexpected = EI_INIT;
-static expert_field ei_error_notify = EI_INIT, ei_stall = EI_INIT, ei_cut = EI_INIT, ei_cap = EI_INIT;
+static expert_field ei_error_notify = EI_INIT, ei_cut = EI_INIT, ei_cap = EI_INIT, ei_unanswered = EI_INIT;
+
+/* One expert field per cause, "ikediag.stalled.psk_mismatch" with the summary "Stalled:
+ * pre-shared key mismatch", so that Expert Information grouped by summary reads as a
+ * diagnosis.  Made from the rule table at registration; the names live as long as the
+ * program, as epan keeps them. */
+typedef struct stall_expert {
+    const char *cause;
+    expert_field ei;
+} stall_expert_t;
+static stall_expert_t *stall_experts;
+static unsigned n_stall_experts;
+
+static void register_stall_experts(expert_module_t *em)
+{
+    stall_experts = g_new0(stall_expert_t, ike_rule_count);
+    ei_register_info *ei = g_new0(ei_register_info, ike_rule_count);
+    for (size_t r = 0; r < ike_rule_count; r++) {
+        const ike_rule_t *rule = &ike_rules[r];
+        bool seen = false;
+        for (unsigned i = 0; i < n_stall_experts && !seen; i++)
+            seen = !strcmp(stall_experts[i].cause, rule->cause);
+        if (seen)
+            continue;
+        stall_expert_t *se = &stall_experts[n_stall_experts];
+        se->cause = rule->cause;
+        se->ei = (expert_field)EI_INIT;
+        gchar *name = g_strdup_printf("ikediag.stalled.%s", rule->cause);
+        g_strdelimit(name + strlen("ikediag.stalled."), "-", '_');
+        ei[n_stall_experts] = (ei_register_info){
+            .ids = &se->ei,
+            .eiinfo = { .name = name, .group = PI_SEQUENCE, .severity = PI_WARN,
+                        .summary = g_strdup_printf("Stalled: %s", rule->summary), EXPFILL },
+        };
+        n_stall_experts++;
+    }
+    expert_register_field_array(em, ei, n_stall_experts);
+}
+
+static expert_field *stall_expert(const char *cause)
+{
+    for (unsigned i = 0; i < n_stall_experts; i++)
+        if (!strcmp(stall_experts[i].cause, cause))
+            return &stall_experts[i].ei;
+    return NULL; /* not reached: every rule's cause is registered */
+}
 
 void render_register_fields(int proto)
 {
@@ -53,6 +101,7 @@ void render_register_fields(int proto)
         { &hf_evidence, { "Evidence", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "Frames that support the diagnosis", HFILL } },
         { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Proposals offered in MM#1/AM#1, or (with keys) in QM#1", HFILL } },
         { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Proposal chosen in MM#2/AM#2, or (with keys) in QM#2", HFILL } },
+        { &hf_stalled, { "Stalled", "ikediag.stalled", FT_NONE, BASE_NONE, NULL, 0, "On the frame that carries a stalled exchange's verdict (the expert info is ikediag.stalled.<cause>)", HFILL } },
         { &hf_proxy_ids, { "Proxy IDs", "ikediag.proxy_ids", FT_STRING, BASE_NONE, NULL, 0, "QM#1's identities (with keys): the initiator's <-> the responder's, as its crypto ACL or traffic selectors say", HFILL } },
     };
     static gint *ett[] = { &ett_ikediag, &ett_verdict };
@@ -64,7 +113,7 @@ void render_register_fields(int proto)
         { &ei_malformed, { "ikediag.malformed", PI_MALFORMED, PI_NOTE, "Malformed ISAKMP message", EXPFILL } },
         { &ei_unexpected, { "ikediag.unexpected", PI_SEQUENCE, PI_NOTE, "Message does not fit its exchange", EXPFILL } },
         { &ei_error_notify, { "ikediag.error_notify", PI_RESPONSE_CODE, PI_WARN, "Error notify", EXPFILL } },
-        { &ei_stall, { "ikediag.stalled", PI_SEQUENCE, PI_WARN, "Exchange stalled", EXPFILL } },
+        { &ei_unanswered, { "ikediag.unanswered", PI_SEQUENCE, PI_WARN, "Request resent, nothing back yet", EXPFILL } },
         { &ei_cut, { "ikediag.cut", PI_SEQUENCE, PI_NOTE, "Capture ends before the exchange finished", EXPFILL } },
         { &ei_cap, { "ikediag.sa_limit", PI_PROTOCOL, PI_WARN, "SA limit reached", EXPFILL } },
     };
@@ -73,6 +122,7 @@ void render_register_fields(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *em = expert_register_protocol(proto);
     expert_register_field_array(em, ei, array_length(ei));
+    register_stall_experts(em);
 }
 
 /* Format only for items that will be seen or filtered on. */
@@ -132,6 +182,9 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
     if ((res->notes & IKE_NOTE_REQUEST_MISSING) && (res->notes & IKE_NOTE_FIRST_ORPHAN_OF_SOURCE))
         expert_add_info_format(pinfo, ti, &ei_request_missing,
                                "%s: request not in capture (reported once per source)", label);
+    if (res->notes & IKE_NOTE_UNANSWERED)
+        expert_add_info_format(pinfo, ti, &ei_unanswered, "%s sent %u times, nothing back yet", label,
+                               res->retrans_count + 1u);
     if (res->notes & IKE_NOTE_UNEXPECTED)
         expert_add_info_format(pinfo, ti, &ei_unexpected, "%s does not fit its exchange's sequence", label);
     if (res->notes & IKE_NOTE_MALFORMED)
@@ -204,6 +257,7 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
         return;
     }
     const ike_rule_t *rule = v->rule;
+    proto_item_set_generated(proto_tree_add_item(tree, hf_stalled, NULL, 0, 0, ENC_NA));
     add_generated_string(tree, hf_cause, rule->cause);
     char headline[512];
     ike_verdict_headline(ex, v, headline, sizeof headline);
@@ -227,7 +281,7 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     }
     if (ex != res->exchange)
         render_proxy_ids(tree, ex);
-    expert_add_info_format(pinfo, ti, &ei_stall, "%s", headline);
+    expert_add_info_format(pinfo, ti, stall_expert(rule->cause), "%s", headline);
 }
 
 unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, ike_verdict_t out[2],
@@ -250,13 +304,27 @@ unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, i
     return n;
 }
 
-/* The message's subtree: what it is, where it sits, its links. */
-static proto_tree *render_message(proto_item *ti, const ike_result_t *res, const char *label,
-                                  const render_options_t *opt)
+/* The subtree's title: the message, and on every frame of a stalled exchange its
+ * verdict, so that a glance at any of its frames tells. */
+static void render_title(proto_item *ti, const ike_result_t *res, const char *label, const render_options_t *opt)
+{
+    proto_item_append_text(ti, ": %s %s", label, arrow((ike_role_t)res->role));
+    const ike_exchange_t *ex = ike_kind_final_step((ike_kind_t)res->kind) ? res->exchange : res->answers;
+    if (!ex)
+        return;
+    ike_verdict_t v;
+    ike_diagnose(ex, &opt->diag, &v);
+    if (v.outcome != IKE_OUTCOME_STALLED)
+        return;
+    char stall[16];
+    ike_step_label((ike_kind_t)ex->kind, v.stall_step, stall, sizeof stall);
+    proto_item_append_text(ti, " (SA %u stalled at %s: %s)", ex->sa->number, stall, v.rule->cause);
+}
+
+/* What the message is, where it sits, its links. */
+static void render_message(proto_tree *st, const ike_result_t *res, const char *label, const render_options_t *opt)
 {
     const ike_exchange_t *ex = res->exchange;
-    proto_item_append_text(ti, ": %s %s", label, arrow((ike_role_t)res->role));
-    proto_tree *st = proto_item_add_subtree(ti, ett_ikediag);
     add_generated_uint(st, hf_sa, ex->sa->number);
     add_generated_string(st, hf_exchange, ike_kind_name((ike_kind_t)res->kind));
     add_generated_string(st, hf_msg, label);
@@ -275,7 +343,21 @@ static proto_tree *render_message(proto_item *ti, const ike_result_t *res, const
         add_generated_string(st, hf_explain, ike_explain((ike_kind_t)res->kind, res->step));
     if (ike_kind_final_step((ike_kind_t)res->kind))
         render_proposals(st, res);
-    return st;
+}
+
+/* The Info column: "[MM#5 I→R, resend 3]", and on a verdict frame " STALLED: cause". */
+static void render_info(packet_info *pinfo, const ike_result_t *res, const char *label, const ike_verdict_t *verdicts,
+                        unsigned n)
+{
+    if (res->retrans_count)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s, resend %u]", label, arrow((ike_role_t)res->role),
+                        res->retrans_count);
+    else
+        col_append_lstr(pinfo->cinfo, COL_INFO, " [", label, " ", arrow((ike_role_t)res->role), "]",
+                        COL_ADD_LSTR_TERMINATOR);
+    for (unsigned i = 0; i < n; i++)
+        if (verdicts[i].rule)
+            col_append_lstr(pinfo->cinfo, COL_INFO, " STALLED: ", verdicts[i].rule->cause, COL_ADD_LSTR_TERMINATOR);
 }
 
 void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_result_t *res,
@@ -289,20 +371,19 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
         return;
     }
     ike_label(res, label, sizeof label);
-    if (res->retrans_count)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s %s, resend %u]", label, arrow((ike_role_t)res->role),
-                        res->retrans_count);
-    else
-        col_append_lstr(pinfo->cinfo, COL_INFO, " [", label, " ", arrow((ike_role_t)res->role), "]",
-                        COL_ADD_LSTR_TERMINATOR);
-    proto_tree *st = NULL;
-    if (tree) /* the first pass of tshark without -V, -T or filters has none */
-        st = render_message(ti, res, label, opt);
-    render_message_experts(pinfo, ti, res, label);
-
     ike_verdict_t verdicts[2];
     const ike_exchange_t *judged[2];
     unsigned n = render_verdicts(res, opt, verdicts, judged);
+    render_info(pinfo, res, label, verdicts, n);
+    proto_tree *st = NULL;
+    if (tree) { /* the first pass of tshark without -V, -T or filters has none */
+        render_title(ti, res, label, opt);
+        st = proto_item_add_subtree(ti, ett_ikediag);
+    }
+    /* the verdict first: what a reader opens the subtree for */
     for (unsigned i = 0; i < n; i++)
         render_verdict(pinfo, st, ti, judged[i], &verdicts[i], res);
+    if (st)
+        render_message(st, res, label, opt);
+    render_message_experts(pinfo, ti, res, label);
 }

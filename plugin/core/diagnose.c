@@ -138,6 +138,7 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
     if (ex->kind == IKE_KIND_MAIN && ex->highest_step == 5)
         v->stall_step = 5;
     v->sends = (uint16_t)(1u + ex->step_first[ex->highest_step]->resent);
+    v->so_far = ctx->partial;
     v->evidence = (uint8_t)classify(ex, ctx);
     v->notify = ex->answer.notify;
     if (v->evidence == IKE_EV_NONE) {
@@ -173,11 +174,12 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
     ike_step_label((ike_kind_t)ex->kind, ex->highest_step > 1 ? ex->highest_step - 1u : 1u, prev, sizeof prev);
     unsigned n = v->sends;
     const char *times = n == 1 ? "once" : n == 2 ? "twice" : NULL;
-    char sent[48];
+    char sent[56];
+    const char *so_far = v->so_far ? " so far" : "";
     if (times)
-        snprintf(sent, sizeof sent, "%s sent %s", last, times);
+        snprintf(sent, sizeof sent, "%s sent %s%s", last, times, so_far);
     else
-        snprintf(sent, sizeof sent, "%s sent %u times", last, n);
+        snprintf(sent, sizeof sent, "%s sent %u times%s", last, n, so_far);
 
     switch ((ike_evidence_t)v->evidence) {
     case IKE_EV_READ_NOTIFY:

@@ -62,6 +62,7 @@ typedef struct ike_verdict {
     uint8_t evidence; /* ike_evidence_t */
     uint16_t notify; /* the error notify code behind the evidence, 0 if none */
     uint16_t sends; /* how often the last message was sent */
+    bool so_far; /* judged on part of the capture: later frames may add sends */
     uint32_t frame; /* where to show the verdict: the exchange's last relevant frame */
     uint8_t n_evidence;
     uint32_t evidence_frames[IKE_MAX_EVIDENCE];
@@ -71,6 +72,7 @@ typedef struct ike_verdict {
 typedef struct ike_diag_context {
     double capture_end; /* time of the last frame seen so far */
     double silence_threshold; /* seconds without progress that make a stall */
+    bool partial; /* the capture is still being read (single pass): counts are "so far" */
 } ike_diag_context_t;
 
 void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *out);

@@ -328,6 +328,16 @@ static stored_result_t *original_of(const ike_exchange_t *ex, uint64_t digest)
     return NULL;
 }
 
+/* A request sent this often with nothing back is worth a warning while the capture is
+ * still being read: the verdict itself needs the silence after it (the GUI's expert
+ * indicator shows what the first pass found). */
+#define UNANSWERED_AT_RESEND 2
+
+static bool peer_answered(const ike_answer_t *a)
+{
+    return a->clear_notify_frame || a->enc_info_frame || a->peer_resend_frame || a->icmp_frame;
+}
+
 /* A byte-identical copy keeps the label of its first copy (either side may resend). */
 static void take_resend(stored_result_t *stored, stored_result_t *first, const ike_msg_t *msg)
 {
@@ -350,6 +360,8 @@ static void take_resend(stored_result_t *stored, stored_result_t *first, const i
         bool evidence = res->step == ex->highest_step || ex->answer.peer_resend_frame == msg->frame;
         if (evidence && !ex->answer.first_frame)
             ex->answer.first_frame = msg->frame;
+        if (res->step == ex->highest_step && res->retrans_count == UNANSWERED_AT_RESEND && !peer_answered(&ex->answer))
+            res->notes |= IKE_NOTE_UNANSWERED;
     }
     ex->last_frame = msg->frame;
     ex->last_time = msg->time;

@@ -40,6 +40,7 @@ enum ike_note {
     IKE_NOTE_FIRST_ORPHAN_OF_SOURCE = 1u << 8, /* report REQUEST_MISSING once per source */
     IKE_NOTE_ICMP_ERROR = 1u << 9, /* an ICMP error quoting a message: evidence, not a message */
     IKE_NOTE_FRAGMENT = 1u << 10, /* an IKE fragment: its siblings share its step */
+    IKE_NOTE_UNANSWERED = 1u << 11, /* the third send of a request with nothing back yet */
 };
 
 /* Cisco IOS state names after a message, for readers who learned IKE from debugs. */

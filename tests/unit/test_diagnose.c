@@ -3,6 +3,7 @@
 #include "diagnose.h"
 
 #include <glib.h>
+#include <string.h>
 
 static ike_model_t *model;
 static const ike_diag_context_t long_capture = { .capture_end = 1000, .silence_threshold = 10 };
@@ -30,6 +31,38 @@ static void test_psk_mismatch_encrypted_reply(void)
     g_assert_cmpuint(v.stall_step, ==, 5); /* the message the responder never accepted */
     g_assert_cmpint(v.evidence, ==, IKE_EV_ENC_INFO);
     g_assert_cmpuint(v.sends, ==, 2);
+    ike_model_free(model);
+}
+
+/* The sentences: written once in core, the same in every view.  Judged on part of the
+ * capture (single pass), a count says "so far": later frames may add sends. */
+static void test_verdict_sentences(void)
+{
+    model = ike_model_new(NULL);
+    conv_t c;
+    conv_init(&c, model, 0x13, PEER_A);
+    ike_result_t *r = NULL;
+    for (unsigned s = 1; s <= 5; s++)
+        r = send_mm(&c, s);
+    send_info(&c, PEER_B, 0x99, true, 0);
+    send_mm_resend(&c, 5);
+    ike_verdict_t v;
+    char headline[512], text[1536];
+    ike_diagnose(r->exchange, &long_capture, &v);
+    g_assert_cmpstr(ike_verdict_headline(r->exchange, &v, headline, sizeof headline), ==,
+                    "Stalled at MM#5: pre-shared key mismatch (MM#5 sent twice; the responder answered with an "
+                    "encrypted Informational)");
+    ike_verdict_text(r->exchange, &v, text, sizeof text);
+    g_assert_true(g_str_has_prefix(text, headline));
+    g_assert_nonnull(strstr(text, "; likely "));
+    g_assert_nonnull(strstr(text, ". Check: "));
+    ike_diag_context_t partial = long_capture;
+    partial.partial = true;
+    ike_diagnose(r->exchange, &partial, &v);
+    g_assert_nonnull(strstr(ike_verdict_headline(r->exchange, &v, headline, sizeof headline), "MM#5 sent twice so far;"));
+    send_mm(&c, 6);
+    ike_diagnose(r->exchange, &long_capture, &v);
+    g_assert_cmpstr(ike_verdict_headline(r->exchange, &v, headline, sizeof headline), ==, "");
     ike_model_free(model);
 }
 
@@ -83,6 +116,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/diagnose/psk-mismatch-encrypted-reply", test_psk_mismatch_encrypted_reply);
     g_test_add_func("/diagnose/policy-mismatch-clear-notify", test_policy_mismatch_clear_notify);
+    g_test_add_func("/diagnose/verdict-sentences", test_verdict_sentences);
     g_test_add_func("/diagnose/cut-versus-silence", test_cut_versus_silence);
     g_test_add_func("/diagnose/every-rule-has-text", test_every_rule_reachable_by_lookup);
     return g_test_run();

@@ -236,6 +236,42 @@ static void test_resend_window(void)
     teardown();
 }
 
+/* The early warning: the third send of a request with nothing back is marked, once;
+ * an answer of any kind before it (here an ICMP error) means something came back. */
+static void test_unanswered_warning(void)
+{
+    setup();
+    conv_t c;
+    conv_init(&c, model, 0x1111, PEER_A);
+    ike_result_t *first = send_mm(&c, 1);
+    ike_result_t *second = send_mm_resend(&c, 1);
+    ike_result_t *third = send_mm_resend(&c, 1);
+    ike_result_t *fourth = send_mm_resend(&c, 1);
+    g_assert_false(first->notes & IKE_NOTE_UNANSWERED);
+    g_assert_false(second->notes & IKE_NOTE_UNANSWERED);
+    g_assert_true(third->notes & IKE_NOTE_UNANSWERED);
+    g_assert_false(fourth->notes & IKE_NOTE_UNANSWERED);
+
+    conv_t d;
+    conv_init(&d, model, 0x2222, PEER_A);
+    conv_follow(&d, &c);
+    ike_msg_t mm1 = build_mm(&d, 1);
+    send_msg(&d, PEER_A, mm1, 1);
+    send_icmp_quoting(&d, mm1, 0.001);
+    send_mm_resend(&d, 1);
+    g_assert_false(send_mm_resend(&d, 1)->notes & IKE_NOTE_UNANSWERED);
+
+    conv_t e; /* a reply, then the initiator repeats MM#3: MM#3 is the newest step, unanswered */
+    conv_init(&e, model, 0x3333, PEER_A);
+    conv_follow(&e, &d);
+    send_mm(&e, 1);
+    send_mm(&e, 2);
+    send_mm(&e, 3);
+    send_mm_resend(&e, 3);
+    g_assert_true(send_mm_resend(&e, 3)->notes & IKE_NOTE_UNANSWERED);
+    teardown();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -249,5 +285,6 @@ int main(int argc, char **argv)
     g_test_add_func("/model/sa-cap", test_sa_cap);
     g_test_add_func("/model/results-by-frame", test_results_by_frame);
     g_test_add_func("/model/resend-window", test_resend_window);
+    g_test_add_func("/model/unanswered-warning", test_unanswered_warning);
     return g_test_run();
 }
