@@ -29,6 +29,7 @@ static gint ett_ikediag = -1, ett_verdict = -1;
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
 static expert_field ei_not_analysed = EI_INIT, ei_malformed = EI_INIT, ei_unexpected = EI_INIT;
 static expert_field ei_error_notify = EI_INIT, ei_cut = EI_INIT, ei_cap = EI_INIT, ei_unanswered = EI_INIT;
+static expert_field ei_peer_gone = EI_INIT;
 
 /* One expert field per cause, "ikediag.stalled.psk_mismatch" with the summary "Stalled:
  * pre-shared key mismatch", so that Expert Information grouped by summary reads as a
@@ -114,6 +115,7 @@ void render_register_fields(int proto)
         { &ei_unexpected, { "ikediag.unexpected", PI_SEQUENCE, PI_NOTE, "Message does not fit its exchange", EXPFILL } },
         { &ei_error_notify, { "ikediag.error_notify", PI_RESPONSE_CODE, PI_WARN, "Error notify", EXPFILL } },
         { &ei_unanswered, { "ikediag.unanswered", PI_SEQUENCE, PI_WARN, "Request resent, nothing back yet", EXPFILL } },
+        { &ei_peer_gone, { "ikediag.peer_gone", PI_SEQUENCE, PI_WARN, "Peer's IKE daemon gone after the SA was up", EXPFILL } },
         { &ei_cut, { "ikediag.cut", PI_SEQUENCE, PI_NOTE, "Capture ends before the exchange finished", EXPFILL } },
         { &ei_cap, { "ikediag.sa_limit", PI_PROTOCOL, PI_WARN, "SA limit reached", EXPFILL } },
     };
@@ -166,6 +168,10 @@ static void render_not_analysed(packet_info *pinfo, proto_item *ti, const ike_re
                                res->exchange_type, name ? name : "unknown");
     } else if (res->notes & IKE_NOTE_ICMP_ERROR) {
         col_append_str(pinfo->cinfo, COL_INFO, " [ICMP error quoting an IKE message]");
+        if (res->notes & IKE_NOTE_PEER_GONE)
+            expert_add_info_format(pinfo, ti, &ei_peer_gone, "ICMP error quoting a message of an IKE SA that was up: "
+                                   "nothing listens on the peer's IKE port any more (its daemon stopped or the "
+                                   "host restarted); the SA is dead on that side");
     } else if (res->notes & IKE_NOTE_CAP_REACHED) {
         expert_add_info_format(pinfo, ti, &ei_cap, "IKE SA limit reached: this and later new SAs are not tracked "
                                "(preference ikediag.max_sas)");

@@ -161,6 +161,13 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
     if (view.judged.exchange)
         report_verdict(out, &view.judged);
     report_quick_modes(out, sa, &view.judged, ctx);
+    if (sa->peer_gone_in) {
+        char line[256];
+        snprintf(line, sizeof line, "Afterwards: from frame %u the peer's host answers ICMP unreachable: its IKE "
+                 "daemon is gone (stopped, or the host restarted), so the tunnel is dead on that side.",
+                 sa->peer_gone_in);
+        wrap(out, "  ", 2, line);
+    }
 }
 
 /* ---- the roll-up: one line per pair of peers ----------------------------------- */

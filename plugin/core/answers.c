@@ -111,7 +111,9 @@ static void record_answer(ike_exchange_t *target, const ike_msg_t *msg)
 }
 
 /* An ICMP error quoting a message of a pending exchange: the peer's host answered, but
- * nothing listens on its IKE port.  It numbers nothing and creates no SA. */
+ * nothing listens on its IKE port.  It numbers nothing and creates no SA.  Quoting a
+ * message of an SA already up (a DPD R-U-THERE, a rekey), it tells about the SA's life:
+ * the peer's IKE daemon is gone. */
 void ike_note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
 {
     res->notes |= IKE_NOTE_ICMP_ERROR;
@@ -120,5 +122,8 @@ void ike_note_icmp_error(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
         target->answer.icmp_frame = msg->frame;
         if (!target->answer.first_frame)
             target->answer.first_frame = msg->frame;
+    } else if (!target && sa && sa->phase1_done && !sa->peer_gone_in) {
+        sa->peer_gone_in = msg->frame;
+        res->notes |= IKE_NOTE_PEER_GONE;
     }
 }

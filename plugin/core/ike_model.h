@@ -41,6 +41,7 @@ enum ike_note {
     IKE_NOTE_ICMP_ERROR = 1u << 9, /* an ICMP error quoting a message: evidence, not a message */
     IKE_NOTE_FRAGMENT = 1u << 10, /* an IKE fragment: its siblings share its step */
     IKE_NOTE_UNANSWERED = 1u << 11, /* the third send of a request with nothing back yet */
+    IKE_NOTE_PEER_GONE = 1u << 12, /* the first ICMP error quoting a message of a done SA */
 };
 
 /* Cisco IOS state names after a message, for readers who learned IKE from debugs. */
@@ -141,6 +142,7 @@ struct ike_sa {
     uint32_t number; /* 1, 2, ... in order of first appearance */
     uint32_t first_frame, last_frame;
     uint32_t superseded_in; /* frame of a fresh MM#1/AM#1 between the same peers */
+    uint32_t peer_gone_in; /* first ICMP error quoting its message after phase 1 was done */
     double first_time, last_time;
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
     bool roles_known;

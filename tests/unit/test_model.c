@@ -272,6 +272,29 @@ static void test_unanswered_warning(void)
     teardown();
 }
 
+/* An ICMP error quoting a message of an SA that is up (a DPD R-U-THERE) says the
+ * peer's daemon is gone: noted once, on the SA and on the first such frame. */
+static void test_peer_gone_after_completion(void)
+{
+    setup();
+    conv_t c;
+    conv_init(&c, model, 0x4444, PEER_A);
+    for (unsigned s = 1; s <= 6; s++)
+        send_mm(&c, s);
+    send_qm(&c, PEER_A, 0x77, 1);
+    send_qm(&c, PEER_B, 0x77, 2);
+    ike_result_t *qm3 = send_qm(&c, PEER_A, 0x77, 3);
+    ike_msg_t dpd = build_info(&c, PEER_A, 0x5001, true, 0);
+    send_msg(&c, PEER_A, dpd, 2);
+    ike_result_t *icmp = send_icmp_quoting(&c, dpd, 0.001);
+    g_assert_true(icmp->notes & IKE_NOTE_PEER_GONE);
+    g_assert_cmpuint(qm3->exchange->sa->peer_gone_in, ==, icmp->frame);
+    ike_msg_t again = build_info(&c, PEER_A, 0x5002, true, 0);
+    send_msg(&c, PEER_A, again, 2);
+    g_assert_false(send_icmp_quoting(&c, again, 0.001)->notes & IKE_NOTE_PEER_GONE);
+    teardown();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -286,5 +309,6 @@ int main(int argc, char **argv)
     g_test_add_func("/model/results-by-frame", test_results_by_frame);
     g_test_add_func("/model/resend-window", test_resend_window);
     g_test_add_func("/model/unanswered-warning", test_unanswered_warning);
+    g_test_add_func("/model/peer-gone-after-completion", test_peer_gone_after_completion);
     return g_test_run();
 }

@@ -29,6 +29,10 @@ SA_HEADER = re.compile(r"^IKE SA (\d+): .*, frames (\d+)-(\d+)$")
 OUTCOME = re.compile(r"^  Outcome: (\w+)")
 EVIDENCE = re.compile(r"^    frame (\d+): (\S+) from the (initiator|responder)(, resend (\d+))?")
 ROLLUP = re.compile(r"^(\S+) <-> (\S+): (\d+) IKE SAs?, ")
+AFTERWARDS = re.compile(r"^  Afterwards: from frame (\d+) the peer's host answers ICMP unreachable")
+# The first ICMP error quoting a message of an SA that was up, from the MANIFEST's notes
+# ("the R-U-THERE in frames 18 and 20 get ICMP port unreachable (frames 19, 21 ...)").
+PEER_GONE = {"dpd-dead-peer.pcap": 19}
 
 
 def paragraphs(text):
@@ -96,6 +100,9 @@ def check_capture(ts, pcaps, cap, keys):
             if (m.group(2), m.group(3), resend) != (frame.msg, frame.role, frame.resend):
                 errors.append("%s: evidence %r, manifest frame %d is %s %s%s" % (
                     tag, line.strip(), frame.number, frame.msg, frame.role, " resend" if frame.resend else ""))
+    gone = [int(m.group(1)) for m in map(AFTERWARDS.match, out.splitlines()) if m]
+    if gone != ([PEER_GONE[cap.name]] if cap.name in PEER_GONE else []):
+        errors.append("%s: peer gone from frames %s, expected %s" % (tag, gone, PEER_GONE.get(cap.name)))
     total = sum(int(m.group(3)) for m in map(ROLLUP.match, rollup) if m)
     if total != len(want):
         errors.append("%s: the roll-up counts %d SAs, manifest %d" % (tag, total, len(want)))
