@@ -117,6 +117,18 @@ def check_validator(schema, errors):
            {"file": "x", "status": "analysed", "sas": 1, "message": None, "isakmp_frames": None,
             "ikev2_frames": None, "keys": None, "scan_seconds": None, "extra": 1},
            {"file": "x", "sa": 1, "outcome": None}]
+    # The record issue 15 found (a one-frame fuzzed capture), complete but for its values.
+    old = {"file": "x", "sa": 1, "peers": "?", "initiator": None, "responder": None, "icookie": "1122334455667788",
+           "rcookie": "0" * 16, "mode": "MM", "first_frame": 1, "last_frame": 1,
+           "first_time": "2026-05-03T20:08:41.123456Z", "last_time": "2026-05-03T20:08:41.123456Z",
+           "messages": 1, "resends": 0, "outcome": None, "judged": "MM", "stall": None, "cause": None,
+           "summary": None, "evidence": None, "evidence_frames": [], "candidates": None, "check": None,
+           "cisco_log": None, "offered": None, "chosen": None, "seconds": None, "exchanges": []}
+    fixed = dict(old, peers=None, outcome="orphan")
+    if validate(fixed, schema, schema):
+        errors.append("validator rejects a good record: %s" % validate(fixed, schema, schema))
+    bad += [dict(fixed, peers="?"), dict(fixed, outcome=None), dict(fixed, first_time="2026-05-03 20:08:41"),
+            dict(fixed, exchanges=[{"exchange": "MM"}])]
     for record in bad:
         if not validate(record, schema, schema):
             errors.append("validator accepts a bad record: %s" % record)
