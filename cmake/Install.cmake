@@ -28,6 +28,8 @@ message(STATUS "ikediag: the plugin installs into ${IKEDIAG_PLUGIN_DESTINATION}"
 
 install(TARGETS ikediag LIBRARY DESTINATION "${IKEDIAG_PLUGIN_DESTINATION}" NAMELINK_SKIP)
 install(PROGRAMS tools/ikediag-scan DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES docs/ikediag-scan.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES docs/ikediag-scan.schema.json DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY profiles/ikediag DESTINATION ${CMAKE_INSTALL_DATADIR}/ikediag/profiles)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})

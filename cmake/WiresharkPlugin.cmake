@@ -38,6 +38,7 @@ add_test(NAME integration
           --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
 add_test(NAME views COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_views.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
 add_test(NAME report COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_report.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
+add_test(NAME views-scan COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_scan.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
 add_test(NAME hostile COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/hostile/check_hostile.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR})
 
 include(cmake/Install.cmake)

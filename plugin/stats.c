@@ -12,6 +12,7 @@
 
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "core/names.h"
@@ -286,6 +287,24 @@ static void json_seconds(GString *s, const char *key, double seconds)
         g_string_append_printf(s, "%.6f", seconds);
 }
 
+/* Absolute time of a frame (epoch seconds, as the model keeps them) in UTC ISO 8601 with
+ * microseconds, e.g. "2026-05-03T20:08:41.123456Z". */
+static void json_time(GString *s, const char *key, double epoch)
+{
+    json_key(s, key);
+    gint64 usec = (gint64)floor(epoch * 1e6 + 0.5);
+    gint64 secs = usec >= 0 ? usec / 1000000 : -((-usec + 999999) / 1000000);
+    GDateTime *dt = g_date_time_new_from_unix_utc(secs);
+    if (!dt) {
+        g_string_append(s, "null");
+        return;
+    }
+    gchar *text = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    g_string_append_printf(s, "\"%s.%06dZ\"", text, (int)(usec - secs * 1000000));
+    g_free(text);
+    g_date_time_unref(dt);
+}
+
 /* Outcome, stall point, cause and its words, evidence: the same for an SA and an exchange. */
 static void json_verdict(GString *s, const exchange_view_t *v)
 {
@@ -317,6 +336,8 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
     json_string(s, "outcome", v.outcome);
     json_uint(s, "first_frame", ex->first_frame);
     json_uint(s, "last_frame", ex->last_frame);
+    json_time(s, "first_time", ex->first_time);
+    json_time(s, "last_time", ex->last_time);
     json_uint(s, "messages", counts.messages);
     json_uint(s, "resends", counts.resends);
     json_seconds(s, "seconds", v.seconds);
@@ -334,7 +355,8 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     char buf[512];
     message_counts_t counts = tracker_counts(t, sa, NULL);
     json_uint(s, "sa", sa->number);
-    json_string(s, "peers", views_peers(sa, buf, sizeof buf));
+    /* Unknown roles: null, as every key without a value (the table shows "?"). */
+    json_string(s, "peers", sa->roles_known ? views_peers(sa, buf, sizeof buf) : NULL);
     json_string(s, "initiator", sa->roles_known ? views_address(&sa->initiator, buf, sizeof buf) : NULL);
     json_string(s, "responder", sa->roles_known ? views_address(&sa->responder, buf, sizeof buf) : NULL);
     snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->icookie);
@@ -344,6 +366,8 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     json_string(s, "mode", sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : NULL);
     json_uint(s, "first_frame", sa->first_frame);
     json_uint(s, "last_frame", sa->last_frame);
+    json_time(s, "first_time", sa->first_time);
+    json_time(s, "last_time", sa->last_time);
     json_uint(s, "messages", counts.messages);
     json_uint(s, "resends", counts.resends);
     json_string(s, "outcome", view->outcome);

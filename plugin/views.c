@@ -28,6 +28,11 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
         snprintf(out->name, sizeof out->name, "QM%u", ex->index);
     else
         snprintf(out->name, sizeof out->name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
+    /* A negotiating exchange none of whose messages could be numbered (a malformed
+     * first message): nothing of its start is in the capture, so it counts as orphan
+     * rather than having no outcome at all. */
+    if (out->verdict.outcome == IKE_OUTCOME_NONE && ike_kind_final_step((ike_kind_t)ex->kind))
+        out->verdict.outcome = IKE_OUTCOME_ORPHAN;
     out->outcome = ike_outcome_name((ike_outcome_t)out->verdict.outcome);
     if (out->verdict.stall_step)
         ike_step_label((ike_kind_t)ex->kind, out->verdict.stall_step, out->stall, sizeof out->stall);
