@@ -23,6 +23,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 OUT=$ROOT/docs/img
 CAPTURE=p1-psk-mismatch            # list, detail, expert info, flow graph
 TABLE_CAPTURE=p2-esp-encryption-mismatch  # the SA table (with its keys)
+SILENT_CAPTURE=p1-responder-filtered      # the expert indicator while nothing came back
 
 log() { printf '%s\n' "make-screenshots: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -62,7 +63,8 @@ trap cleanup EXIT
 
 mkdir -p "$STAGE/plugins/4.0/epan" "$STAGE/pcaps" "$STAGE/run"
 cp "$PLUGIN" "$STAGE/plugins/4.0/epan/"
-cp "$ROOT/test-pcaps/$CAPTURE.pcap" "$ROOT/test-pcaps/$TABLE_CAPTURE.pcap" "$STAGE/pcaps/"
+cp "$ROOT/test-pcaps/$CAPTURE.pcap" "$ROOT/test-pcaps/$TABLE_CAPTURE.pcap" "$ROOT/test-pcaps/$SILENT_CAPTURE.pcap" \
+    "$STAGE/pcaps/"
 CONF=$STAGE/home/.config/wireshark
 PROFILE=$CONF/profiles/ikediag
 mkdir -p "$PROFILE"
@@ -91,11 +93,12 @@ column.width:
         %s, 105,
         %d, 105,
         "%Cus:ikediag.msg", 70,
-        "%Cus:ikediag.role", 80,
-        "%Cus:ikediag.cause", 100,
+        "%Cus:ikediag.role", 85,
+        "%Cus:ikediag.stall", 50,
+        "%Cus:ikediag.cause", 120,
         %p, 65,
-        %L, 55,
-        %i, 500
+        %L, 50,
+        %i, 470
 CONF
 
 RUN_AS=()
@@ -207,6 +210,50 @@ sleep 0.3
 xdotool mousemove --window "$EXPERT" 540 22 click --repeat 2 1  # fit the Summary column
 settle
 shot "$EXPERT" expert-info.png
+ws_stop
+
+# ---- 3b: Expert Information as it opens (grouped by summary): one group per cause -----
+ws_open "$CAPTURE.pcap" -r "$CAPTURE.pcap" -z expert || die "the main window did not appear"
+EXPERT=$(wait_window "Expert Information") || die "no Expert Information dialog"
+settle 2
+xdotool windowsize "$EXPERT" 1100 330
+settle
+xdotool mousemove --window "$EXPERT" 300 41 click 1      # the Warning row
+xdotool key Right Down Right                             # expand it and its first group
+sleep 0.3
+xdotool mousemove --window "$EXPERT" 540 22 click --repeat 2 1  # fit the Summary column
+settle
+shot "$EXPERT" expert-grouped.png
+ws_stop
+
+# ---- 3c: the status bar's expert indicator on a capture whose verdict needs its end:
+# MM#1 sent again and again, nothing back; the third send raises ikediag.unanswered --
+ws_open "$SILENT_CAPTURE.pcap" -r "$SILENT_CAPTURE.pcap" -g 3 || die "the main window did not appear"
+settle 3
+import -window "$MAIN" "$STAGE/raw.png"   # the packet list above the status bar, stacked
+convert \( "$STAGE/raw.png" -crop 1280x120+0+95 +repage \) \( "$STAGE/raw.png" -crop 1280x34+0+926 +repage \) \
+    -append -strip -define png:compression-level=9 "$OUT/status-bar.png"
+log "status-bar.png: $(identify -format '%wx%h' "$OUT/status-bar.png")"
+ws_stop
+
+# ---- 3d: right-click > Conversation Filter > IKE SA on the verdict frame ------------
+ws_open "$CAPTURE.pcap" -r "$CAPTURE.pcap" -g 11 || die "the main window did not appear"
+settle 3
+xdotool windowfocus --sync "$MAIN"
+xdotool mousemove --window "$MAIN" 300 291 click 3       # the packet list's row 11
+sleep 0.8
+# the menu opens at the pointer; "Conversation Filter" is its 8th entry: hover it
+eval "$(xdotool getmouselocation --shell)"
+xdotool mousemove $((X + 60)) $((Y + 200))
+sleep 0.2
+xdotool mousemove $((X + 70)) $((Y + 214)) click 1                # opens its submenu
+sleep 1.2
+import -window root "$STAGE/root.png"
+convert "$STAGE/root.png" -crop 1100x700+0+250 +repage -strip "$OUT/conversation-filter.png"
+log "conversation-filter.png: $(identify -format '%wx%h' "$OUT/conversation-filter.png")"
+xdotool mousemove $((X + 380)) $((Y + 214)) mousemove $((X + 393)) $((Y + 514)) click 1   # "IKE SA"
+settle 2
+shot "$MAIN" conversation-filter-applied.png 1280x200+0+60
 ws_stop
 
 # ---- 4: Statistics > IKE SAs (ikediag), i.e. -z ikediag,sa, with the capture's keys --

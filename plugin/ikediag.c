@@ -108,15 +108,16 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (!res)
         return tick_views(pinfo);
 
-    if (tree || pinfo->cinfo || have_tap_listener(expert_tap)) { /* else nobody sees it: */
-        render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
-        ikediag_diag_context(&opt.diag); /* tshark -2's first pass, -q without -z expert */
-        if (!opt.final) { /* single pass: the capture as read up to this frame */
-            opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);
-            opt.diag.partial = true;
-        }
-        render_result(tvb, pinfo, tree, res, &opt);
+    render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
+    ikediag_diag_context(&opt.diag);
+    if (!opt.final) { /* single pass: the capture as read up to this frame */
+        opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);
+        opt.diag.partial = true;
     }
+    /* Nobody reads a frame without tree, columns or expert tap (tshark -2's first pass,
+     * -q without -z expert), except the GUI's expert indicator, fed by warnings. */
+    if (tree || pinfo->cinfo || have_tap_listener(expert_tap) || (!opt.final && render_warns(res, &opt)))
+        render_result(tvb, pinfo, tree, res, &opt);
     tap_queue_packet(ikediag_tap, pinfo, res);
     return tvb_captured_length(tvb);
 }

@@ -310,6 +310,17 @@ unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, i
     return n;
 }
 
+gboolean render_warns(const ike_result_t *res, const render_options_t *opt)
+{
+    if (res->notes & (IKE_NOTE_UNANSWERED | IKE_NOTE_PEER_GONE))
+        return TRUE;
+    if (res->answers && res->notify && res->notify <= IKE_N_ERROR_MAX)
+        return TRUE;
+    ike_verdict_t verdicts[2];
+    const ike_exchange_t *judged[2];
+    return res->kind != IKE_KIND_NONE && render_verdicts(res, opt, verdicts, judged) > 0;
+}
+
 /* The subtree's title: the message, and on every frame of a stalled exchange its
  * verdict, so that a glance at any of its frames tells. */
 static void render_title(proto_item *ti, const ike_result_t *res, const char *label, const render_options_t *opt)

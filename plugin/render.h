@@ -17,6 +17,10 @@ typedef struct render_options {
 void render_register_fields(int proto);
 void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_result_t *res,
                    const render_options_t *opt);
+/* Whether the result raises a warning in the first pass (a proven stall, an unanswered
+ * request, an error notify, a dead peer): the GUI lights its expert indicator from the
+ * first pass, which has neither tree nor columns, so such frames are rendered anyway. */
+gboolean render_warns(const ike_result_t *res, const render_options_t *opt);
 /* The frames whose verdict this result should show (its exchange, and the one an
  * Informational answered), evaluated; returns how many were written (0..2). */
 unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, ike_verdict_t out[2],
