@@ -16,7 +16,9 @@
 #define CHECK_P1_POLICY                                                                     \
     "Compare the phase-1 policies on both peers: Cisco 'crypto isakmp policy' (encryption, " \
     "hash, group, authentication, lifetime) and 'crypto isakmp key ... address PEER'; "      \
-    "strongSwan 'proposals' and the connection's local/remote addresses."
+    "strongSwan 'proposals' and the connection's local/remote addresses; "                  \
+    "the IKE version on both sides (strongSwan 'version = 1', Cisco 'crypto isakmp' "       \
+    "rather than 'crypto ikev2')."
 #define CHECK_PEER_REACHABLE                                                                   \
     "Check that the peer is up and reachable on UDP 500 (ACLs, firewalls), that the crypto " \
     "map is applied to its interface ('crypto map NAME' / 'crypto ikev1 enable'), and that "  \
@@ -48,7 +50,9 @@ const ike_rule_t ike_rules[] = {
     { MM, 2, IKE_EV_CLEAR_NOTIFY, 0, "isakmp-policy", "ISAKMP policy mismatch",
       "encryption, hash, DH group or authentication method mismatch (a longer lifetime only on "
       "Cisco IOS); or no policy, PSK or peer entry for this initiator (strongSwan also answers "
-      "an unknown peer with NO-PROPOSAL-CHOSEN)",
+      "an unknown peer with NO-PROPOSAL-CHOSEN); or an IKE version mismatch: a responder set up "
+      "for IKEv2 only (strongSwan answers an IKEv1 MM#1 with NO-PROPOSAL-CHOSEN, others with "
+      "INVALID-MAJOR-VERSION)",
       CHECK_P1_POLICY,
       "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (phase 1 SA policy not acceptable)", 0 },
     { MM, 2, IKE_EV_ANY, 0, "no-response", "no response to MM#1",
@@ -72,7 +76,8 @@ const ike_rule_t ike_rules[] = {
       "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed", 0 },
     { AM, 2, IKE_EV_CLEAR_NOTIFY, 0, "isakmp-policy", "ISAKMP policy mismatch",
       "encryption, hash, DH group, authentication method or lifetime mismatch; or no "
-      "policy, PSK or peer entry for this initiator",
+      "policy, PSK or peer entry for this initiator; or an IKE version mismatch (a responder set "
+      "up for IKEv2 only)",
       CHECK_P1_POLICY,
       "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed", 0 },
     { AM, 2, IKE_EV_ANY, 0, "no-response", "no response to AM#1",

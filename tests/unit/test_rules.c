@@ -709,6 +709,23 @@ static void test_unreachable_fallbacks(void)
     g_assert_cmpuint(count, ==, 2);
 }
 
+/* A phase-1 refusal names the IKE version among its candidates and checks: an IKEv1
+ * MM#1 to an IKEv2-only strongSwan is answered NO-PROPOSAL-CHOSEN like a policy mismatch
+ * (test-pcaps/p1-version-mismatch). */
+static void test_policy_names_ike_version(void)
+{
+    unsigned found = 0;
+    for (size_t i = 0; i < ike_rule_count; i++) {
+        const ike_rule_t *r = &ike_rules[i];
+        if (strcmp(r->cause, "isakmp-policy"))
+            continue;
+        found++;
+        g_assert_nonnull(strstr(r->candidates, "IKE version mismatch"));
+        g_assert_nonnull(strstr(r->check, "IKE version"));
+    }
+    g_assert_cmpuint(found, ==, 2); /* Main and Aggressive Mode */
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -721,5 +738,6 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/rules/every-row-covered", test_every_row_covered);
     g_test_add_func("/rules/unreachable-fallbacks", test_unreachable_fallbacks);
+    g_test_add_func("/rules/policy-names-ike-version", test_policy_names_ike_version);
     return g_test_run();
 }
