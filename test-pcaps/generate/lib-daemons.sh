@@ -9,7 +9,8 @@
 #       xfrm-ack-shim preloaded: honest NAT-D, MM#5 stays on UDP 500 without a NAT, and no
 #       ESP can flow (this kernel has no ESP module; the shim only makes the daemon believe
 #       its SA was installed).  libreswan always runs like netlink, with the shim.
-#   S_LS_IKE, S_LS_ESP, S_LS_EXTRA   libreswan `ike=`, `phase2alg=`, raw conn lines
+#   S_SHIM=no   no shim: the kernel's EPROTONOSUPPORT reaches the daemon (an SA it cannot install)
+#   S_LS_IKE, S_LS_ESP, S_LS_PFS, S_LS_EXTRA   libreswan `ike=`, `phase2alg=`, `pfs=`, raw conn lines
 #
 # libreswan is not installed (the Debian package conflicts with strongSwan's): it is
 # unpacked with dpkg -x into $LIBRESWAN_ROOT (get-libreswan.sh does it).  pluto runs in
@@ -27,7 +28,8 @@ build_shim() {
         { log "cannot build the shim"; exit 1; }
 }
 
-shim_env() {  # S: the env prefix for the daemon's exec
+shim_env() {  # S: the env prefix for the daemon's exec (S_SHIM=no: none, the kernel's error stands)
+    [ "$(eval echo "\${${1}_SHIM:-yes}")" = no ] && return 0
     if [ "$(impl "$1")" = libreswan ] || [ "$(eval echo "\${${1}_KERNEL}")" = netlink ]; then
         build_shim; echo "env LD_PRELOAD=$SHIM"
     fi
@@ -69,7 +71,7 @@ conn ikediag
     phase2alg=$(v LS_ESP)
     aggressive=$(v AGGRESSIVE)
     type=$(v MODE)
-    pfs=no
+    pfs=$(v LS_PFS)
     rekey=no
     keyingtries=1
     retransmit-interval=1000

@@ -38,7 +38,7 @@ set_defaults() {
         eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH= ${s}_CHILD_EXTRA= ${s}_CONN_EXTRA= ${s}_CHARON_EXTRA="
         eval "${s}_PSK=\$PSK"
         eval "${s}_IMPL=strongswan ${s}_KERNEL=libipsec"        # see "daemons" below
-        eval "${s}_LS_IKE='aes128-sha2_256;modp2048' ${s}_LS_ESP=aes128-sha2_256 ${s}_LS_EXTRA="
+        eval "${s}_LS_IKE='aes128-sha2_256;modp2048' ${s}_LS_ESP=aes128-sha2_256 ${s}_LS_PFS=no ${s}_LS_EXTRA="
     done
 }
 
