@@ -1,5 +1,6 @@
 #!/bin/bash
-# ikediag capture framework: network namespaces, two strongSwan charon daemons
+# ikediag capture framework: network namespaces, two IKE daemons (strongSwan charon,
+# or libreswan pluto on either side: lib-daemons.sh)
 # (IKEv1), tcpdump between them, teardown, key extraction and log trimming.
 #
 # Sourced by run-scenario.sh.  A scenario file (scenarios/NAME.sh) only sets
@@ -18,6 +19,7 @@ CHARON=/usr/lib/ipsec/charon
 NS_L=ikediag-$$-left NS_R=ikediag-$$-right NS_N=ikediag-$$-nat   # unique per run
 PIDS=()
 CAP_PID=
+. "$GEN_DIR/lib-daemons.sh"   # strongSwan or libreswan per side, the XFRM shim
 
 log() { echo "[$(date +%T)] ${SCEN:-}: $*" >&2; }
 
@@ -35,6 +37,8 @@ set_defaults() {
         eval "${s}_CHILD_REKEY=1h ${s}_IKE_REKEY=4h ${s}_EXTRA_CHILDREN= ${s}_SECRETS= ${s}_KEEPALIVE=20s"
         eval "${s}_LOCAL_EXTRA= ${s}_REMOTE_EXTRA= ${s}_EXTRA_AUTH= ${s}_CHILD_EXTRA= ${s}_CONN_EXTRA= ${s}_CHARON_EXTRA="
         eval "${s}_PSK=\$PSK"
+        eval "${s}_IMPL=strongswan ${s}_KERNEL=libipsec"        # see "daemons" below
+        eval "${s}_LS_IKE='aes128-sha2_256;modp2048' ${s}_LS_ESP=aes128-sha2_256 ${s}_LS_PFS=no ${s}_LS_EXTRA="
     done
 }
 
@@ -170,7 +174,7 @@ write_config() {
     cat > "$d/strongswan.conf" <<CONF
 charon {
     load_modular = no
-    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints hmac sha1 sha2 md5 aes gmp curve25519 xauth-generic kernel-libipsec kernel-netlink socket-default vici updown
+    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints hmac sha1 sha2 md5 aes gmp curve25519 xauth-generic $([ "$(v KERNEL)" = libipsec ] && echo kernel-libipsec) kernel-netlink socket-default vici updown
     retransmit_timeout = 1
     retransmit_base = 1.4
     retransmit_tries = 3
@@ -178,7 +182,7 @@ charon {
     i_dont_care_about_security_and_use_aggressive_mode_psk = $(v AGGR_PSK_OK)
 $(v CHARON_EXTRA)
     plugins {
-        kernel-libipsec { load = yes }
+        kernel-libipsec { load = $([ "$(v KERNEL)" = libipsec ] && echo yes || echo no) }
     }
     syslog { }
     filelog {
@@ -266,7 +270,7 @@ start_charon() {  # L|R
         mount --bind '$d/swanctl' /etc/swanctl &&
         mount --bind '$d/strongswan.conf' /etc/strongswan.conf &&
         mount --bind '$d/empty' /etc/strongswan.d &&
-        exec $CHARON" >"$d/charon.out" 2>&1 &
+        exec $(shim_env $s) $CHARON" >"$d/charon.out" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
     eval "${s}_PID=$pid"
@@ -305,11 +309,13 @@ ping_tunnel() {  # [count] three ICMP echoes 192.0.2.1 -> 192.0.2.129 through th
 
 # default flow: both daemons up, left initiates, ping if the tunnel is up, wait for silence
 scenario_flow() {
-    start_charon L
-    [ "$R_RUN" = yes ] && start_charon R
-    initiate L net 20
+    start_daemon L
+    [ "$R_RUN" = yes ] && start_daemon R
+    initiate_any L 20
     wait "$INIT_PID"
-    if [ "$PING" = yes ] && child_up L net; then sleep 0.5; ping_tunnel; fi
+    # ESP only flows when both sides run kernel-libipsec (the shim installs nothing)
+    if [ "$PING" = yes ] && [ "$L_IMPL$L_KERNEL$R_IMPL$R_KERNEL" = strongswanlibipsecstrongswanlibipsec ] &&
+       child_up L net; then sleep 0.5; ping_tunnel; fi
     if [ -n "${FINAL_WAIT:-}" ]; then sleep "$FINAL_WAIT"; else wait_quiet $TAIL 40; fi
 }
 
@@ -328,7 +334,7 @@ extract_ka() {  # logfile -> one hex key per line
 
 write_keys() {
     local keys cookies out=$OUT_DIR/$SCEN.keys
-    keys=$( (extract_ka "$WORK/left/charon.log"; [ -f "$WORK/right/charon.log" ] && extract_ka "$WORK/right/charon.log") | awk '!s[$0]++')
+    keys=$( ([ -f "$WORK/left/charon.log" ] && extract_ka "$WORK/left/charon.log"; [ -f "$WORK/right/charon.log" ] && extract_ka "$WORK/right/charon.log") | awk '!s[$0]++')
     cookies=$(tshark -r "$CAP_FILE" -Y 'isakmp && isakmp.rspi == 00:00:00:00:00:00:00:00' -T fields -e isakmp.ispi 2>/dev/null | awk '!s[$0]++')
     : > "$out"
     local c k best bestn n
@@ -369,9 +375,14 @@ finish_outputs() {
     for n in left right; do
         if [ -f "$WORK/$n/charon.log" ]; then
             trim_log "$WORK/$n/charon.log" "$OUT_DIR/logs/$SCEN.$n.log"
+        elif [ -f "$WORK/$n/pluto.log" ]; then
+            trim_pluto_log "$WORK/$n/pluto.log" "$OUT_DIR/logs/$SCEN.$n.log"
         else
             echo "# no daemon ran on $n in this scenario" > "$OUT_DIR/logs/$SCEN.$n.log"
         fi
+        # what the XFRM shim rewrote (the daemon's stderr), so the log says so
+        cat "$WORK/$n/charon.out" "$WORK/$n/pluto.out" 2>/dev/null | grep '^xfrm-ack-shim:' |
+            sed 's/^/# (daemon stderr) /' >> "$OUT_DIR/logs/$SCEN.$n.log"
     done
 }
 
@@ -398,7 +409,9 @@ run_scenario() {  # path to scenarios/NAME.sh
     if [ -n "${DERIVED_FROM:-}" ]; then run_derived; return; fi
     set_addresses
     setup_net
-    write_config L; write_config R
+    for side in L R; do
+        if [ "$(eval echo "\${${side}_IMPL}")" = libreswan ]; then write_ls_config $side; else write_config $side; fi
+    done
     declare -F prepare >/dev/null && prepare
     start_capture
     scenario_flow
