@@ -222,7 +222,8 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
         ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, quick, buf, sizeof buf);
         add_generated_string(tree, hf_offered, buf);
     }
-    if (ex->nat != IKE_NAT_UNKNOWN && res->step >= 3)
+    /* NAT-D travels in MM#3/MM#4, in Aggressive Mode from AM#2 on (RFC 3947 3.1) */
+    if (ex->nat != IKE_NAT_UNKNOWN && res->step >= (ex->kind == IKE_KIND_AGGRESSIVE ? 2 : 3))
         add_generated_string(tree, hf_nat, ex->nat == IKE_NAT_DETECTED ? "detected" : "none");
     if (ex->has_chosen && res->step >= 2 && WANTED(tree, hf_chosen)) {
         ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);

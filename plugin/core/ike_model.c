@@ -447,9 +447,10 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (res->step && res->step == ex->highest_step)
         ex->floated = msg->nat_t && ex->sent_on_500;
     ex->sent_on_500 |= !msg->nat_t;
+    /* the proposals first: AM#2 carries the chosen hash and its NAT-D together */
+    ike_note_proposals(ex, msg, res);
     if (msg->n_nat_d)
         ike_note_nat_detection(ex, msg);
-    ike_note_proposals(ex, msg, res);
     return res;
 }
 
