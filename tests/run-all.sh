@@ -5,7 +5,9 @@
 #   3. tshark with the plugin under valgrind over every capture (tests/valgrind.sh)
 #   4. a short libFuzzer run on the core (tests/fuzz/run.sh --short)
 #   5. the tutorial and the README's docs section still match the plugin's real output
+#   6. test-pcaps/MANIFEST against the captures with stock tshark only (no plugin)
 # It ends with one "N passed, M failed" line and exits non-zero if anything failed.
+# A step whose script is missing or not executable fails; it is never skipped.
 set -u
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || exit 1
@@ -16,6 +18,12 @@ step() {
     echo "== $name"
     if "$@"; then passed=$((passed + 1)); echo "== $name: ok"
     else failed=$((failed + 1)); echo "== $name: FAILED"; fi
+}
+
+# run_script SCRIPT ARGS...: a step's script, which must be there and executable.
+run_script() {
+    [ -f "$1" ] && [ -x "$1" ] || { echo "run-all: $1 is missing or not executable" >&2; return 1; }
+    "$@"
 }
 
 build_and_test() {
@@ -34,9 +42,10 @@ sanitized_core() {
 
 step "build, unit and integration tests" build_and_test
 step "unit tests under ASan/UBSan" sanitized_core
-[ -x tests/valgrind.sh ] && step "plugin under valgrind" tests/valgrind.sh build/plugins
-[ -x tests/fuzz/run.sh ] && step "short fuzz run" tests/fuzz/run.sh --short
+step "plugin under valgrind" run_script tests/valgrind.sh build/plugins
+step "short fuzz run" run_script tests/fuzz/run.sh --short
 step "docs are current" env CHECK=1 NO_BUILD=1 docs/make-tutorial.sh
+step "MANIFEST against stock tshark" run_script test-pcaps/generate/check-manifest.sh
 
 echo "run-all: $passed passed, $failed failed"
 [ "$failed" = 0 ]
