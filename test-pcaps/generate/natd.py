@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""natd.py: what the NAT-D payloads of each IKE SA in a capture say, from stock tshark
+fields only (no ikediag), for check-manifest.sh.
+
+RFC 3947 section 3.2: NAT-D = HASH(CKY-I | CKY-R | IP | Port), HASH the negotiated
+phase-1 hash (the Hash-Algorithm attribute of the responder's chosen transform in
+MM#2/AM#2).  The first NAT-D payload of a message is the hash of the receiver's
+address and port (the packet's destination), the others of the sender's (its source).
+If a hash does not match the address and port the packet really carries, a NAT (or
+a peer that fakes one, as strongSwan's kernel-libipsec does to force UDP
+encapsulation) sits between them: `detected`; if every NAT-D of the SA matches:
+`none`.  An SA whose messages carry no NAT-D gets no line.
+
+    natd.py --fields     the same from `tshark -T fields -E occurrence=a -E aggregator=,`
+                         output on stdin whose first columns are FIELDS below
+    natd.py CAPTURE      prints "nat SA detected|none ICOOKIE" per SA with NAT-D payloads, SA
+                         numbered 1, 2, ... by first appearance of its initiator cookie
+"""
+import hashlib
+import ipaddress
+import subprocess
+import sys
+
+HASHES = {1: hashlib.md5, 2: hashlib.sha1, 4: hashlib.sha256, 5: hashlib.sha384, 6: hashlib.sha512}
+FIELDS = ["frame.number", "isakmp.ispi", "isakmp.rspi", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+          "udp.srcport", "udp.dstport", "isakmp.ike.attr.hash_algorithm", "isakmp.ike.nat_hash", "isakmp.flags"]
+
+
+def parse(out):
+    for line in out.splitlines():
+        yield dict(zip(FIELDS, (line.split("\t") + [""] * len(FIELDS))[:len(FIELDS)]))
+
+
+def rows(pcap):
+    cmd = ["tshark", "-r", pcap, "-Y", "isakmp && !icmp && !icmpv6", "-T", "fields", "-E", "occurrence=a",
+           "-E", "aggregator=,"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    return parse(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+def natd(rows_):
+    order, hash_alg, verdict = [], {}, {}
+    for r in rows_:
+        icookie = r["isakmp.ispi"].split(",")[0]
+        if icookie not in order:
+            order.append(icookie)
+        if int(r["isakmp.flags"].split(",")[0] or "0", 16) & 1:
+            continue  # encrypted: no readable NAT-D
+        rcookie = r["isakmp.rspi"].split(",")[0]
+        algs = [int(a) for a in r["isakmp.ike.attr.hash_algorithm"].split(",") if a]
+        if algs and rcookie != "0000000000000000":
+            hash_alg[icookie] = algs[0]  # the responder's single chosen transform
+        hashes = [h for h in r["isakmp.ike.nat_hash"].split(",") if h]
+        if not hashes or icookie not in hash_alg:
+            continue
+        src = r["ip.src"] or r["ipv6.src"]
+        dst = r["ip.dst"] or r["ipv6.dst"]
+        fn = HASHES[hash_alg[icookie]]
+
+        def h(addr, port):
+            return fn(bytes.fromhex(icookie + rcookie) + ipaddress.ip_address(addr).packed
+                      + int(port).to_bytes(2, "big")).hexdigest()
+        ok = hashes[0] == h(dst, r["udp.dstport"]) and all(x == h(src, r["udp.srcport"]) for x in hashes[1:])
+        verdict[icookie] = "detected" if (verdict.get(icookie) == "detected" or not ok) else "none"
+    return [(i + 1, c, verdict[c]) for i, c in enumerate(order) if c in verdict]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    source = parse(sys.stdin.read()) if sys.argv[1] == "--fields" else rows(sys.argv[1])
+    for sa, icookie, nat in natd(source):
+        print("nat %d %s %s" % (sa, nat, icookie))
+
+
+if __name__ == "__main__":
+    main()
