@@ -5,9 +5,11 @@ Every command shown in the tutorial is run here, exactly as printed, with bash i
 staging folder that holds a copy of test-pcaps/ (so the paths read test-pcaps/NAME), and
 its output is pasted as it came (trailing blanks dropped).  tshark gets the plugin from
 the build tree; as root it runs as uid 65534 (tshark ignores WIRESHARK_PLUGIN_DIR for
-root).  The prose says things about the verdicts ("ikediag calls this psk-mismatch"):
-EXPECT below holds what the prose assumes, and the run stops if the plugin says something
-else, so the text is updated instead of going stale.
+root).  The prose says things about the verdicts ("ikediag calls this psk-mismatch"), NAT
+and counts: EXPECT (the verdicts) is read from test-pcaps/MANIFEST, CLAIMS lists the facts
+the prose states in its own words and is checked against MANIFEST, and the run stops if
+the plugin or the prose says something else.  Regenerating cannot make a wrong verdict
+pass: the reference is the MANIFEST, not earlier output.
 
 Usage: docs/make_tutorial.py [--check] PLUGIN_DIR  (docs/make-tutorial.sh builds and calls it)
   --check: write nothing; exit 1 if docs/tutorial.md or docs/README-docs.md would change.
@@ -190,9 +192,8 @@ def check(capture):
         got = plain.get(exchange)
         got_keys = keyed.get(exchange)
         if got != (outcome, stall, cause) or got_keys != (outcome, stall, cause_keys):
-            sys.exit("make_tutorial: %s %s: the prose expects %s/%s/%s (keys: %s), the plugin says %s (keys: %s); "
-                     "update the tutorial's text and EXPECT" % (capture, exchange, outcome, stall, cause, cause_keys,
-                                                                 got, got_keys))
+            sys.exit("make_tutorial: %s %s: test-pcaps/MANIFEST (and the prose) say %s/%s/%s (keys: %s), the plugin "
+                     "says %s (keys: %s)" % (capture, exchange, outcome, stall, cause, cause_keys, got, got_keys))
     return plain, keyed
 
 
