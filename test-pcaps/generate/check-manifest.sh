@@ -8,6 +8,7 @@
 #   - `notify` lines are exactly the error notifies (types below 8192) tshark reads in
 #     Informationals, without keys (`clear`) and with them only (`keys`),
 #   - `nat` lines are exactly what the NAT-D hashes say (generate/natd.py, RFC 3947),
+#   - `offered`/`chosen` lines are the first transform of MM#1/AM#1 and MM#2/AM#2,
 #   - every capture has a block and every block a capture.
 # Captures are checked in parallel (IKEDIAG_JOBS, default nproc).  Exit 1 on any mismatch.
 #   test-pcaps/generate/check-manifest.sh [CAPTURE.pcap...]
@@ -29,7 +30,9 @@ check_one() {
     local -a natd_fields=(-e frame.number -e isakmp.ispi -e isakmp.rspi -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst
         -e udp.srcport -e udp.dstport -e isakmp.ike.attr.hash_algorithm -e isakmp.ike.nat_hash -e isakmp.flags)
     plain=$(tshark -r "$dir/$cap" -Y "$sel" -T fields -E occurrence=a -E aggregator=, "${natd_fields[@]}" \
-        -e udp.payload -e isakmp.exchangetype -e isakmp.notify.msgtype 2>/dev/null) || err "tshark cannot read it"
+        -e udp.payload -e isakmp.exchangetype -e isakmp.notify.msgtype -e isakmp.ike.attr.encryption_algorithm \
+        -e isakmp.ike.attr.key_length -e isakmp.ike.attr.group_description \
+        -e isakmp.ike.attr.authentication_method 2>/dev/null) || err "tshark cannot read it"
     # ISAKMP frames: isakmp present, not inside an ICMP error
     want=$(cut -f1 <<<"$plain" | tr '\n' ' ')
     have=$(echo "$block" | awk '$1=="frame"{printf "%s ", $2}')
@@ -68,11 +71,15 @@ check_one() {
     mkeyed=$(echo "$block" | awk '$1=="notify" && $5=="keys"{printf "%s:%s ", $2, $3}')
     [ "$clear" = "$mclear" ] || err "error notifies readable without keys [$clear] but MANIFEST [$mclear]"
     [ "$keyed" = "$mkeyed" ] || err "error notifies readable only with keys [$keyed] but MANIFEST [$mkeyed]"
-    # NAT-D
-    local nat mnat
-    nat=$(python3 "$gen/natd.py" --fields <<<"$plain" | awk '{printf "%s:%s ", $2, $3}') || err "natd.py failed"
+    # NAT-D, and the phase-1 proposals offered and chosen (first transform)
+    local facts nat mnat props mprops
+    facts=$(python3 "$gen/natd.py" --fields <<<"$plain") || err "natd.py failed"
+    nat=$(awk '$1=="nat"{printf "%s:%s ", $2, $3}' <<<"$facts")
     mnat=$(echo "$block" | awk '$1=="nat"{printf "%s:%s ", $2, $3}')
     [ "$nat" = "$mnat" ] || err "NAT-D hashes say [$nat] but MANIFEST [$mnat] (SA:nat)"
+    props=$(awk '$1=="offered" || $1=="chosen"{print $1 ":" $2 ":" $3}' <<<"$facts" | sort | tr '\n' ' ')
+    mprops=$(echo "$block" | awk '$1=="offered" || $1=="chosen"{print $1 ":" $2 ":" $3}' | sort | tr '\n' ' ')
+    [ "$props" = "$mprops" ] || err "MM#1/MM#2 (AM#1/AM#2) carry [$props] but MANIFEST [$mprops]"
     # keys decrypt: the encrypted frames of a keyed SA tshark cannot read are the `undecrypted` ones
     if [ -n "$cfg" ]; then
         local bad mbad

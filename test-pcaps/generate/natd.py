@@ -12,8 +12,10 @@ a peer that fakes one, as strongSwan's kernel-libipsec does to force UDP
 encapsulation) sits between them: `detected`; if every NAT-D of the SA matches:
 `none`.  An SA whose messages carry no NAT-D gets no line.
 
-    natd.py --fields     the same from `tshark -T fields -E occurrence=a -E aggregator=,`
-                         output on stdin whose first columns are FIELDS below
+    natd.py --fields     the same, and "offered SA P" / "chosen SA P" (the first transform of
+                         MM#1/AM#1 and MM#2/AM#2 as ENCR-KEYLEN/HASH/GROUP/AUTH), from `tshark -T fields -E occurrence=a -E aggregator=,`
+                         output on stdin whose columns are FIELDS, then 3 others, then
+                         PROPOSAL_FIELDS (as check-manifest.sh runs it)
     natd.py CAPTURE      prints "nat SA detected|none ICOOKIE" per SA with NAT-D payloads, SA
                          numbered 1, 2, ... by first appearance of its initiator cookie
 """
@@ -25,6 +27,43 @@ import sys
 HASHES = {1: hashlib.md5, 2: hashlib.sha1, 4: hashlib.sha256, 5: hashlib.sha384, 6: hashlib.sha512}
 FIELDS = ["frame.number", "isakmp.ispi", "isakmp.rspi", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
           "udp.srcport", "udp.dstport", "isakmp.ike.attr.hash_algorithm", "isakmp.ike.nat_hash", "isakmp.flags"]
+
+
+# (the hash algorithm is FIELDS' own column: tshark prints a field given twice only once)
+PROPOSAL_FIELDS = ["isakmp.ike.attr.encryption_algorithm", "isakmp.ike.attr.key_length",
+                   "isakmp.ike.attr.group_description", "isakmp.ike.attr.authentication_method"]
+PROPOSAL_AT = len(FIELDS) + 3
+# RFC 2409 appendix A, RFC 3526, draft-beaulieu-ike-xauth (65001) values, in the README's notation
+ENCR = {1: "DES-CBC", 5: "3DES-CBC", 7: "AES-CBC"}
+HASH_NAMES = {1: "MD5", 2: "SHA1", 4: "SHA2-256", 5: "SHA2-384", 6: "SHA2-512"}
+GROUPS = {2: "MODP-1024", 5: "MODP-1536", 14: "MODP-2048", 15: "MODP-3072", 16: "MODP-4096"}
+AUTH = {1: "PSK", 3: "RSA-SIG", 65001: "XAUTH-PSK"}
+
+
+def proposals(lines):
+    """[(sa, "offered"|"chosen", proposal)] from the first transform of each SA's clear
+    phase-1 messages that carry one (rcookie zero: offered; else chosen)."""
+    order, out, seen = [], [], set()
+    for line in lines:
+        cols = (line.split("\t") + [""] * (PROPOSAL_AT + 4))
+        icookie, rcookie = cols[1].split(",")[0], cols[2].split(",")[0]
+        if icookie not in order:
+            order.append(icookie)
+        encr_, keylen_, group_, auth_ = (c.split(",")[0] for c in cols[PROPOSAL_AT:PROPOSAL_AT + 4])
+        attrs = [encr_, keylen_, cols[FIELDS.index("isakmp.ike.attr.hash_algorithm")].split(",")[0], group_, auth_]
+        if not all(attrs[i] for i in (0, 2, 3, 4)):
+            continue
+        encr, keylen, hash_, group, auth = (int(a) if a else 0 for a in attrs)
+        which = "offered" if rcookie in ("", "0000000000000000") else "chosen"
+        sa = order.index(icookie) + 1
+        if (sa, which) in seen:
+            continue
+        seen.add((sa, which))
+        text = "%s%s/%s/%s/%s" % (ENCR.get(encr, "ENCR%d" % encr), "-%d" % keylen if keylen else "",
+                                  HASH_NAMES.get(hash_, "HASH%d" % hash_), GROUPS.get(group, "GROUP%d" % group),
+                                  AUTH.get(auth, "AUTH%d" % auth))
+        out.append((sa, which, text))
+    return out
 
 
 def parse(out):
@@ -70,9 +109,12 @@ def natd(rows_):
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    source = parse(sys.stdin.read()) if sys.argv[1] == "--fields" else rows(sys.argv[1])
-    for sa, icookie, nat in natd(source):
+    text = sys.stdin.read() if sys.argv[1] == "--fields" else None
+    for sa, icookie, nat in natd(parse(text) if text is not None else rows(sys.argv[1])):
         print("nat %d %s %s" % (sa, nat, icookie))
+    if text is not None:
+        for sa, which, proposal in proposals(text.splitlines()):
+            print("%s %d %s" % (which, sa, proposal))
 
 
 if __name__ == "__main__":
