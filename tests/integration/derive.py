@@ -21,7 +21,7 @@ links    requests and their answers: MM#1>MM#2, MM#3>MM#4, MM#5>MM#6, AM#1>AM#2,
          peer and is not the final message of a finished exchange (QM#3, AM#3):
          request_in = that message's newest copy.  `link`
          lines in MANIFEST override a derived link (each with a note).
-fragment a frame that repeats the previous frame's label, sender and SA without being a resend
+fragment a frame that repeats the previous frame's label, sender, SA and message ID without being a resend
          is another IKE fragment of the same message (ok-rsa-certs-fragmented): fragment.
 orphan   an answer (MM#2, MM#4, MM#6, AM#2, AM#3, QM#2, QM#3) whose request is not in the
          capture has request_missing, only the first from each sender (reported once per
@@ -74,8 +74,10 @@ def derive(cap, headers):
         else:
             e["phase"] = 2 if sa in phase1_done else 1
         e["state"] = STATE.get(f.msg) or ("QM_IDLE" if sa in phase1_done else None)
-        prev = cap.frames.get(max([n for n in out if out[n]["sa"] == sa], default=0))
-        e["fragment"] = bool(prev and not f.resend and prev.msg == f.msg and prev.role == f.role)
+        prev = max([n for n in out if out[n]["sa"] == sa], default=0)
+        e["xkey"] = xkey
+        e["fragment"] = bool(prev and not f.resend and out[prev]["msg"] == f.msg and out[prev]["role"] == f.role
+                             and out[prev]["xkey"] == xkey)
         key = (sa, f.msg, xkey if k in ("MM", "AM", "QM") else msgid, f.role)
         if f.resend and key in first_copy:
             copies[key] = copies.get(key, 0) + 1
