@@ -6,9 +6,11 @@ Every command shown in the tutorial is run here, exactly as printed, with bash i
 staging folder that holds a copy of test-pcaps/ (so the paths read test-pcaps/NAME), and
 its output is pasted as it came (trailing blanks dropped).  tshark gets the plugin from
 the build tree; as root it runs as uid 65534 (tshark ignores WIRESHARK_PLUGIN_DIR for
-root).  The prose says things about the verdicts ("ikediag calls this psk-mismatch"):
-EXPECT below holds what the prose assumes, and the run stops if the plugin says something
-else, so the text is updated instead of going stale.
+root).  The prose says things about the verdicts ("ikediag calls this psk-mismatch"), NAT
+and counts: EXPECT (the verdicts) is read from test-pcaps/MANIFEST, CLAIMS lists the facts
+the prose states in its own words and is checked against MANIFEST, and the run stops if
+the plugin or the prose says something else.  Regenerating cannot make a wrong verdict
+pass: the reference is the MANIFEST, not earlier output.
 
 Usage: docs/make_tutorial.py [--check] PLUGIN_DIR  (docs/make-tutorial.sh builds and calls it)
   --check: write nothing; exit 1 if docs/tutorial.md or docs/README-docs.md would change.
@@ -24,24 +26,63 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PCAPS = os.path.join(ROOT, "test-pcaps")
 
 # What the prose assumes: capture -> {exchange: (outcome, stall, cause without keys,
-# cause with keys)}.  "-" where there is none.
-EXPECT = {
-    "ok-main-quick": {"MM": ("complete", "-", "-", "-"), "QM1": ("complete", "-", "-", "-")},
-    "p1-encryption-mismatch": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
-    "p1-hash-mismatch": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
-    "p1-dh-group-mismatch": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
-    "p1-auth-method-mismatch": {"MM": ("stalled", "MM#4", "key-exchange", "key-exchange")},
-    "p1-psk-mismatch": {"MM": ("stalled", "MM#5", "psk-mismatch", "psk-mismatch")},
-    "p2-esp-encryption-mismatch": {"MM": ("complete", "-", "-", "-"),
-                                   "QM1": ("stalled", "QM#2", "qm-rejected", "transform-set")},
-    "p2-esp-integrity-mismatch": {"MM": ("complete", "-", "-", "-"),
-                                  "QM1": ("stalled", "QM#2", "qm-rejected", "transform-set")},
-    "p2-tunnel-vs-transport": {"MM": ("complete", "-", "-", "-"),
-                               "QM1": ("stalled", "QM#2", "qm-rejected", "proxy-id")},
-    "p1-responder-other-peer": {"MM": ("stalled", "MM#2", "isakmp-policy", "isakmp-policy")},
-    "p2-traffic-selector-mismatch": {"MM": ("complete", "-", "-", "-"),
-                                     "QM1": ("stalled", "QM#2", "qm-rejected", "proxy-id")},
-}
+# cause with keys)}.  "-" where there is none.  Read from test-pcaps/MANIFEST (written from
+# the captures and logs), not from earlier output: check() stops if the plugin differs from
+# it, and CLAIMS below stops if the prose's own words differ from it.
+TUTORIAL_CAPTURES = ("ok-main-quick", "p1-encryption-mismatch", "p1-hash-mismatch", "p1-dh-group-mismatch",
+                     "p1-auth-method-mismatch", "p1-psk-mismatch", "p2-esp-encryption-mismatch",
+                     "p2-esp-integrity-mismatch", "p2-tunnel-vs-transport", "p1-responder-other-peer",
+                     "p2-traffic-selector-mismatch")
+
+
+def manifest_blocks():
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+    import manifest
+    return {c.name[:-len(".pcap")]: c for c in manifest.parse(os.path.join(PCAPS, "MANIFEST"))}
+
+
+MANIFEST = manifest_blocks()
+EXPECT = {c: {e.name: (e.outcome, e.stall, e.cause, e.cause_with_keys or e.cause) for e in MANIFEST[c].exchanges}
+          for c in TUTORIAL_CAPTURES}
+
+# Facts the prose states in its own words (verdicts, NAT, counts), each checked against
+# MANIFEST: (capture, what, value as the prose says it).
+CLAIMS = [
+    ("ok-main-quick", "isakmp frames", 9),              # "Nine ISAKMP messages, then ESP"
+    ("ok-main-quick", "nat", "detected"),               # "MM#3/MM#4 read `detected`"
+    ("p1-encryption-mismatch", "MM", ("stalled", "MM#2", "isakmp-policy")),
+    ("p1-auth-method-mismatch", "MM", ("stalled", "MM#4", "key-exchange")),   # "The verdict `key-exchange` (stalled at MM#4)"
+    ("p1-psk-mismatch", "MM", ("stalled", "MM#5", "psk-mismatch")),
+    ("p1-psk-mismatch", "resends of MM#5", 3),          # "sent again about 1, 2.4 and 4.4 s later"
+    ("p2-esp-encryption-mismatch", "QM1", ("stalled", "QM#2", "qm-rejected")),
+    ("p2-esp-encryption-mismatch", "QM1 with keys", "transform-set"),
+    ("p2-tunnel-vs-transport", "QM1 with keys", "proxy-id"),    # "so it says `proxy-id`"
+    ("p1-responder-other-peer", "MM", ("stalled", "MM#2", "isakmp-policy")),   # "the verdict is `isakmp-policy`"
+    ("p2-traffic-selector-mismatch", "QM1 with keys", "proxy-id"),   # "the cause narrows to `proxy-id`"
+]
+
+
+def check_claims():
+    """Stop if a fact the prose states is not what MANIFEST says."""
+    for capture, what, value in CLAIMS:
+        cap = MANIFEST[capture]
+        exchanges = {e.name: e for e in cap.exchanges}
+        if what == "isakmp frames":
+            got = len(cap.frames)
+        elif what == "nat":
+            got = cap.nat.get(1)
+        elif what.startswith("resends of "):
+            got = sum(1 for f in cap.frames.values() if f.resend and f.msg == what.split()[-1])
+        elif what.endswith(" with keys"):
+            e = exchanges[what.split()[0]]
+            got = e.cause_with_keys or e.cause
+        else:
+            e = exchanges[what]
+            got = (e.outcome, e.stall, e.cause)
+        if got != value:
+            sys.exit("make_tutorial: the prose says %s %s is %s, test-pcaps/MANIFEST says %s; update the text and "
+                     "CLAIMS" % (capture, what, value, got))
+
 
 # The seed article's cases in its order: (case, capture, what the capture's configuration
 # changed, how faithful the capture is to the case).
@@ -152,9 +193,8 @@ def check(capture):
         got = plain.get(exchange)
         got_keys = keyed.get(exchange)
         if got != (outcome, stall, cause) or got_keys != (outcome, stall, cause_keys):
-            sys.exit("make_tutorial: %s %s: the prose expects %s/%s/%s (keys: %s), the plugin says %s (keys: %s); "
-                     "update the tutorial's text and EXPECT" % (capture, exchange, outcome, stall, cause, cause_keys,
-                                                                 got, got_keys))
+            sys.exit("make_tutorial: %s %s: test-pcaps/MANIFEST (and the prose) say %s/%s/%s (keys: %s), the plugin "
+                     "says %s (keys: %s)" % (capture, exchange, outcome, stall, cause, cause_keys, got, got_keys))
     return plain, keyed
 
 
@@ -211,6 +251,7 @@ def sa_table_text(prefix):
 
 
 def write_tutorial():
+    check_claims()
     for capture in EXPECT:
         check(capture)
     md = []
@@ -289,8 +330,10 @@ Read it like the article's debug:
   keys, and the pre-shared key goes into them. State `MM_KEY_EXCH`.
 - **MM#5, MM#6**: encrypted; each peer sends its identity and proves it knows the key. Here
   they go to UDP 4500: both peers announced NAT-T and these strongSwan daemons force UDP
-  encapsulation even without a NAT (test-pcaps/README.md explains why), so MM#3/MM#4 found
-  no NAT, yet the move to 4500 still happens. After MM#6 phase 1 is up: `QM_IDLE`.
+  encapsulation even without a NAT (test-pcaps/README.md explains why). They force it by
+  sending a NAT-D hash that does not match their own address, so although no NAT sits
+  between them, MM#3/MM#4 read as a NAT and ikediag says `ikediag.nat` `detected`, and the
+  move to 4500 happens. After MM#6 phase 1 is up: `QM_IDLE`.
 - **QM#1..QM#3**: phase 2, encrypted under the phase-1 keys. QM#1 carries the IPsec
   proposals (the transform set) and the proxy IDs (the crypto ACL), QM#2 the responder's
   choice, QM#3 the acknowledgement. Then ESP flows.
@@ -303,6 +346,12 @@ decrypts phase 2 and ikediag reads the transform set offered in QM#1 and chosen 
               "-e frame.number -e ikediag.msg -e ikediag.offered -e ikediag.chosen" % c))
     add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg contains \"QM\"' -T fields -e frame.number "
               "-e ikediag.msg -e ikediag.offered -e ikediag.chosen" % (keys_opt(c), c)))
+    add("""
+The NAT-D verdict of MM#3/MM#4 (`detected` here, as explained above: strongSwan's faked hash,
+not a real NAT):
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.msg == \"MM#3\" or ikediag.msg == \"MM#4\"' -T fields "
+              "-e frame.number -e ikediag.msg -e ikediag.nat" % c))
     add("""
 `udp-tunnel` is tunnel mode with UDP encapsulation (NAT-T). Two summaries: one line per
 exchange with `-z ikediag,sa`, and a ladder with `-z flow,ikediag,network`:

@@ -5,11 +5,13 @@
 #   3. tshark with the plugin under valgrind over every capture (tests/valgrind.sh)
 #   4. a short libFuzzer run on the core (tests/fuzz/run.sh --short)
 #   5. the tutorial and the README's docs section still match the plugin's real output
-#   6. Wireshark 4.4 (Debian 13) and 4.6 (forky): in a chroot of each, the build with -Werror
+#   6. test-pcaps/MANIFEST against the captures with stock tshark only (no plugin)
+#   7. Wireshark 4.4 (Debian 13) and 4.6 (forky): in a chroot of each, the build with -Werror
 #      and the integration, views, hostile and unit tests with that release's tshark
-#   7. the three Debian packages (4.0, 4.4, 4.6): built in their chroots, installed into a
+#   8. the three Debian packages (4.0, 4.4, 4.6): built in their chroots, installed into a
 #      fresh copy of each, loaded, run on a bundled capture, purged (tests/compat/)
 # It ends with one "N passed, M failed" line and exits non-zero if anything failed.
+# A step whose script is missing or not executable fails; it is never skipped.
 set -u
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || exit 1
@@ -25,6 +27,12 @@ step() {
     echo "== $name"
     if "$@"; then passed=$((passed + 1)); echo "== $name: ok"
     else failed=$((failed + 1)); echo "== $name: FAILED"; fi
+}
+
+# run_script SCRIPT ARGS...: a step's script, which must be there and executable.
+run_script() {
+    [ -f "$1" ] && [ -x "$1" ] || { echo "run-all: $1 is missing or not executable" >&2; return 1; }
+    "$@"
 }
 
 build_and_test() {
@@ -43,9 +51,10 @@ sanitized_core() {
 
 step "build, unit and integration tests" build_and_test
 step "unit tests under ASan/UBSan" sanitized_core
-[ -x tests/valgrind.sh ] && step "plugin under valgrind" tests/valgrind.sh build/plugins
-[ -x tests/fuzz/run.sh ] && step "short fuzz run" tests/fuzz/run.sh --short
+step "plugin under valgrind" run_script tests/valgrind.sh build/plugins
+step "short fuzz run" run_script tests/fuzz/run.sh --short
 step "docs are current" env CHECK=1 NO_BUILD=1 docs/make-tutorial.sh
+step "MANIFEST against stock tshark" run_script test-pcaps/generate/check-manifest.sh
 
 chroots_ready() {
     wait "$prepare_pid" && cat build-compat/prepare.log ||
@@ -58,9 +67,9 @@ packages_install() {
     return $ok
 }
 step "chroots of Debian 12, 13 and forky" chroots_ready
-step "Wireshark 4.4 (Debian 13): build -Werror, tests, package" tests/compat/build-and-test.sh trixie
-step "Wireshark 4.6 (Debian forky): build -Werror, tests, package" tests/compat/build-and-test.sh forky
-step "Wireshark 4.0 (Debian 12): package" tests/compat/build-and-test.sh bookworm --package-only
+step "Wireshark 4.4 (Debian 13): build -Werror, tests, package" run_script tests/compat/build-and-test.sh trixie
+step "Wireshark 4.6 (Debian forky): build -Werror, tests, package" run_script tests/compat/build-and-test.sh forky
+step "Wireshark 4.0 (Debian 12): package" run_script tests/compat/build-and-test.sh bookworm --package-only
 step "packages: install, load, diagnose, purge; the per-user install" packages_install
 
 echo "run-all: $passed passed, $failed failed"

@@ -1,61 +1,120 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Recompute the NAT-D hashes (RFC 3947) of a capture, for the MANIFEST `nat` lines.
+"""natd.py: what the NAT-D payloads of each IKE SA in a capture say, from stock tshark
+fields only (no ikediag), for check-manifest.sh.
 
-    test-pcaps/generate/natd.py NAME
+RFC 3947 section 3.2: NAT-D = HASH(CKY-I | CKY-R | IP | Port), HASH the negotiated
+phase-1 hash (the Hash-Algorithm attribute of the responder's chosen transform in
+MM#2/AM#2).  The first NAT-D payload of a message is the hash of the receiver's
+address and port (the packet's destination), the others of the sender's (its source).
+If a hash does not match the address and port the packet really carries, a NAT (or
+a peer that fakes one, as strongSwan's kernel-libipsec does to force UDP
+encapsulation) sits between them: `detected`; if every NAT-D of the SA matches:
+`none`.  An SA whose messages carry no NAT-D gets no line.
 
-For every frame with NAT-D payloads (MM#3/MM#4, AM#2/AM#3) it hashes
-CKY-I | CKY-R | IP | port of the packet as captured (destination for the first NAT-D,
-source for the others) with the hash whose length matches, and says whether each
-payload matches.  An SA reads `none` when every NAT-D of both peers matches the
-addresses seen here, `detected` otherwise.  A mismatch only says the sender hashed
-other addresses than the ones on the wire here: a real NAT, or a faked NAT-D
-(strongSwan's kernel-libipsec); the daemons' logs tell which.
+    natd.py --fields     the same, and "offered SA P" / "chosen SA P" (the first transform of
+                         MM#1/AM#1 and MM#2/AM#2 as ENCR-KEYLEN/HASH/GROUP/AUTH), from `tshark -T fields -E occurrence=a -E aggregator=,`
+                         output on stdin whose columns are FIELDS, then 3 others, then
+                         PROPOSAL_FIELDS (as check-manifest.sh runs it)
+    natd.py CAPTURE      prints "nat SA detected|none ICOOKIE" per SA with NAT-D payloads, SA
+                         numbered 1, 2, ... by first appearance of its initiator cookie
 """
 import hashlib
-import os
-import socket
+import ipaddress
 import subprocess
 import sys
 
-HASHES = {16: hashlib.md5, 20: hashlib.sha1, 32: hashlib.sha256, 48: hashlib.sha384, 64: hashlib.sha512}
+HASHES = {1: hashlib.md5, 2: hashlib.sha1, 4: hashlib.sha256, 5: hashlib.sha384, 6: hashlib.sha512}
+FIELDS = ["frame.number", "isakmp.ispi", "isakmp.rspi", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+          "udp.srcport", "udp.dstport", "isakmp.ike.attr.hash_algorithm", "isakmp.ike.nat_hash", "isakmp.flags"]
+
+
+# (the hash algorithm is FIELDS' own column: tshark prints a field given twice only once)
+PROPOSAL_FIELDS = ["isakmp.ike.attr.encryption_algorithm", "isakmp.ike.attr.key_length",
+                   "isakmp.ike.attr.group_description", "isakmp.ike.attr.authentication_method"]
+PROPOSAL_AT = len(FIELDS) + 3
+# RFC 2409 appendix A, RFC 3526, draft-beaulieu-ike-xauth (65001) values, in the README's notation
+ENCR = {1: "DES-CBC", 5: "3DES-CBC", 7: "AES-CBC"}
+HASH_NAMES = {1: "MD5", 2: "SHA1", 4: "SHA2-256", 5: "SHA2-384", 6: "SHA2-512"}
+GROUPS = {2: "MODP-1024", 5: "MODP-1536", 14: "MODP-2048", 15: "MODP-3072", 16: "MODP-4096"}
+AUTH = {1: "PSK", 3: "RSA-SIG", 65001: "XAUTH-PSK"}
+
+
+def proposals(lines):
+    """[(sa, "offered"|"chosen", proposal)] from the first transform of each SA's clear
+    phase-1 messages that carry one (rcookie zero: offered; else chosen)."""
+    order, out, seen = [], [], set()
+    for line in lines:
+        cols = (line.split("\t") + [""] * (PROPOSAL_AT + 4))
+        icookie, rcookie = cols[1].split(",")[0], cols[2].split(",")[0]
+        if icookie not in order:
+            order.append(icookie)
+        encr_, keylen_, group_, auth_ = (c.split(",")[0] for c in cols[PROPOSAL_AT:PROPOSAL_AT + 4])
+        attrs = [encr_, keylen_, cols[FIELDS.index("isakmp.ike.attr.hash_algorithm")].split(",")[0], group_, auth_]
+        if not all(attrs[i] for i in (0, 2, 3, 4)):
+            continue
+        encr, keylen, hash_, group, auth = (int(a) if a else 0 for a in attrs)
+        which = "offered" if rcookie in ("", "0000000000000000") else "chosen"
+        sa = order.index(icookie) + 1
+        if (sa, which) in seen:
+            continue
+        seen.add((sa, which))
+        text = "%s%s/%s/%s/%s" % (ENCR.get(encr, "ENCR%d" % encr), "-%d" % keylen if keylen else "",
+                                  HASH_NAMES.get(hash_, "HASH%d" % hash_), GROUPS.get(group, "GROUP%d" % group),
+                                  AUTH.get(auth, "AUTH%d" % auth))
+        out.append((sa, which, text))
+    return out
+
+
+def parse(out):
+    for line in out.splitlines():
+        yield dict(zip(FIELDS, (line.split("\t") + [""] * len(FIELDS))[:len(FIELDS)]))
+
+
+def rows(pcap):
+    cmd = ["tshark", "-r", pcap, "-Y", "isakmp && !icmp && !icmpv6", "-T", "fields", "-E", "occurrence=a",
+           "-E", "aggregator=,"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    return parse(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+def natd(rows_):
+    order, hash_alg, verdict = [], {}, {}
+    for r in rows_:
+        icookie = r["isakmp.ispi"].split(",")[0]
+        if icookie not in order:
+            order.append(icookie)
+        if int(r["isakmp.flags"].split(",")[0] or "0", 16) & 1:
+            continue  # encrypted: no readable NAT-D
+        rcookie = r["isakmp.rspi"].split(",")[0]
+        algs = [int(a) for a in r["isakmp.ike.attr.hash_algorithm"].split(",") if a]
+        if algs and rcookie != "0000000000000000":
+            hash_alg[icookie] = algs[0]  # the responder's single chosen transform
+        hashes = [h for h in r["isakmp.ike.nat_hash"].split(",") if h]
+        if not hashes or icookie not in hash_alg:
+            continue
+        src = r["ip.src"] or r["ipv6.src"]
+        dst = r["ip.dst"] or r["ipv6.dst"]
+        fn = HASHES[hash_alg[icookie]]
+
+        def h(addr, port):
+            return fn(bytes.fromhex(icookie + rcookie) + ipaddress.ip_address(addr).packed
+                      + int(port).to_bytes(2, "big")).hexdigest()
+        ok = hashes[0] == h(dst, r["udp.dstport"]) and all(x == h(src, r["udp.srcport"]) for x in hashes[1:])
+        verdict[icookie] = "detected" if (verdict.get(icookie) == "detected" or not ok) else "none"
+    return [(i + 1, c, verdict[c]) for i, c in enumerate(order) if c in verdict]
 
 
 def main():
-    name = sys.argv[1]
-    pcap = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", name + ".pcap")
-    out = subprocess.run(
-        ["tshark", "-r", pcap, "-Y", "isakmp.ike.nat_hash && !icmp", "-T", "fields", "-E", "separator=\t",
-         "-E", "occurrence=a", "-E", "aggregator=,", "-e", "frame.number", "-e", "isakmp.ispi", "-e", "isakmp.rspi",
-         "-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "udp.srcport", "-e", "udp.dstport",
-         "-e", "isakmp.ike.nat_hash"], capture_output=True, text=True, check=True).stdout
-    verdict = {}
-    order = []
-    for line in out.splitlines():
-        f = line.split("\t")
-        frame, ci, cr = f[0], f[1].replace(":", ""), f[2].replace(":", "")
-        src, dst = (f[3], f[4]) if f[3] else (f[5], f[6])
-        sport, dport = int(f[7]), int(f[8])
-        fam = socket.AF_INET6 if ":" in src else socket.AF_INET
-
-        def h(ip, port, n):
-            data = bytes.fromhex(ci + cr) + socket.inet_pton(fam, ip) + port.to_bytes(2, "big")
-            return HASHES[n](data).hexdigest()
-
-        res = []
-        for i, hx in enumerate(f[9].replace(":", "").split(",")):
-            n = len(hx) // 2
-            ip, port, what = (dst, dport, "dst") if i == 0 else (src, sport, "src")
-            ok = n in HASHES and h(ip, port, n) == hx
-            res.append("%s %s:%d %s" % (what, ip, port, "match" if ok else "MISMATCH"))
-            if ci not in verdict:
-                verdict[ci] = "none"
-                order.append(ci)
-            if not ok:
-                verdict[ci] = "detected"
-        print("frame %s icookie %s: %s" % (frame, ci, "; ".join(res)))
-    for ci in order:
-        print("icookie %s: nat %s" % (ci, verdict[ci]))
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    text = sys.stdin.read() if sys.argv[1] == "--fields" else None
+    for sa, icookie, nat in natd(parse(text) if text is not None else rows(sys.argv[1])):
+        print("nat %d %s %s" % (sa, nat, icookie))
+    if text is not None:
+        for sa, which, proposal in proposals(text.splitlines()):
+            print("%s %d %s" % (which, sa, proposal))
 
 
 if __name__ == "__main__":

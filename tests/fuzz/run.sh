@@ -38,8 +38,14 @@ configure_and_build() {
 }
 
 # The regression inputs and reproducers must pass before any new fuzzing counts.
+# Each of the three must be registered: a missing one would otherwise pass in silence.
 replay_regressions() {
-    ctest --test-dir "$build" -R '^fuzz_' --output-on-failure
+    local listed t
+    listed=$(ctest --test-dir "$build" -N)
+    for t in fuzz_regress_core fuzz_regressions fuzz_parse_seeds; do
+        grep -q ": $t\$" <<<"$listed" || { echo "fuzz: ctest $t is not registered" >&2; return 1; }
+    done
+    ctest --test-dir "$build" -R '^fuzz_' --no-tests=error --output-on-failure
 }
 
 # seeds_from_captures DIR: one seed per capture of test-pcaps/ and tests/hostile/ in DIR.

@@ -3,6 +3,13 @@
 compare each ISAKMP frame's msg, role and resend flag, and each exchange's outcome,
 stall point and cause, with what the manifest says (written from the peers' logs).
 
+Every other field of the README's field table is checked on every frame too
+(check_fields below): sa, exchange, phase, state, request_in, response_in,
+retransmission and its count derived from the frame lines by protocol rules
+(derive.py); nat, offered, chosen, evidence from the manifest's nat, offered, chosen
+and evidence lines; the expert infos of every frame (id, group, severity); cause.text,
+cause.cisco and explain present exactly where expected, with their key facts.
+
 Two-pass (-2) is the reference; with keys the numbering must be identical and the
 cause is the manifest's keys cause where it gives one; single pass must not crash and
 must show no cause other than the expected one.
@@ -13,7 +20,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import derive  # noqa: E402
 import manifest  # noqa: E402
+import wsjson  # noqa: E402
 from wsrun import Tshark  # noqa: E402
 
 FIELDS = ["frame.number", "ikediag.msg", "ikediag.role", "ikediag.retransmission", "ikediag.sa",
@@ -77,11 +86,184 @@ def check_single_pass(cap, verdicts, errors):
             errors.append("single pass SA %d %s: shows %s, expected %s" % (ex.sa, ex.name, got[2], ex.cause))
 
 
+# The README's expert infos: id -> (group, severity), as documented there.
+EXPERTS = {
+    "ikediag.resend": ("Sequence", "Note"),
+    "ikediag.complete": ("Sequence", "Chat"),
+    "ikediag.stalled.*": ("Sequence", "Warning"),  # one per cause: ikediag.stalled.psk_mismatch ...
+    "ikediag.unanswered": ("Sequence", "Warning"),
+    "ikediag.peer_gone": ("Sequence", "Warning"),
+    "ikediag.error_notify": ("Response code", "Warning"),
+    "ikediag.cut": ("Sequence", "Note"),
+    "ikediag.request_missing": ("Sequence", "Note"),
+    "ikediag.not_analysed": ("Undecoded", "Note"),
+    "ikediag.malformed": ("Malformed", "Note"),
+    "ikediag.unexpected": ("Sequence", "Note"),
+    "ikediag.sa_limit": ("Protocol", "Warning"),
+}
+EXPLAIN_PREFIX = {"INFO": "Informational", "TXN": "Transaction"}
+
+
+def json_run(ts, pcap, config_dir=None):
+    """Every frame's ikediag fields, experts and ISAKMP header (two passes)."""
+    out = ts.run(["-2", "-r", pcap, "-T", "json", "-J", "frame isakmp ikediag", "-Y", "ikediag"],
+                 config_dir=config_dir).stdout
+    return wsjson.read(out)
+
+
+def rows_of(frames):
+    """The -T fields rows read_run() takes, from a JSON run."""
+    return [[str(num)] + [",".join(fr.all(f)) for f in FIELDS[1:]] for num, fr in sorted(frames.items())]
+
+
+def as_int(value):
+    return None if value is None else int(value) if isinstance(value, str) else [int(v) for v in value]
+
+
+def unanswered(cap, want, frames, num):
+    """The third copy of a message gets ikediag.unanswered when nothing came back since its
+    first copy: no frame of the other peer in its SA and no ICMP error (a frame ikediag
+    shows that the MANIFEST does not number) in between."""
+    exp = want[num]
+    if exp["count"] != 2:
+        return False
+    first = exp["retransmission"]
+    for n in range(first + 1, num):
+        other = want.get(n)
+        if other is None and n in frames:
+            return False  # an ICMP error quoting an IKE message
+        if other and other["sa"] == exp["sa"] and other["role"] != exp["role"]:
+            return False
+    return True
+
+
+def check_fields(cap, frames, tag, errors, with_keys):
+    """Every field of the README's table and every expert info, on every ISAKMP frame."""
+    headers = {}
+    for num in cap.frames:
+        fr = frames.get(num)
+        if fr is None or "isakmp.ispi" not in fr.isakmp:
+            errors.append("%s frame %d: no ISAKMP header in the capture's JSON" % (tag, num))
+            return
+        headers[num] = (fr.isakmp["isakmp.ispi"], fr.isakmp.get("isakmp.messageid", ""))
+    want = derive.derive(cap, headers)
+    stalled = {(e.sa, e.name): e for e in cap.exchanges if e.outcome == "stalled"}
+    by_name = {(e.sa, e.name): e for e in cap.exchanges}
+    verdict_frames = {}
+    for num, exp in sorted(want.items()):
+        fr = frames[num]
+        where = "%s frame %d (%s)" % (tag, num, exp["msg"])
+
+        def expect(name, value, got):
+            if got != value:
+                errors.append("%s: %s expected %s, got %s" % (where, name, value, got))
+        expect("ikediag.sa", exp["sa"], as_int(fr.get("ikediag.sa")))
+        expect("ikediag.exchange", exp["exchange"], fr.get("ikediag.exchange"))
+        expect("ikediag.phase", exp["phase"], as_int(fr.get("ikediag.phase")))
+        expect("ikediag.state", exp["state"], fr.get("ikediag.state"))
+        expect("ikediag.request_in", exp["request_in"], as_int(fr.get("ikediag.request_in")))
+        expect("ikediag.response_in", exp["response_in"], as_int(fr.get("ikediag.response_in")))
+        expect("ikediag.retransmission", exp["retransmission"], as_int(fr.get("ikediag.retransmission")))
+        expect("ikediag.retransmission.count", exp["count"], as_int(fr.get("ikediag.retransmission.count")))
+        kind = derive.kind(exp["msg"])
+        explain = fr.get("ikediag.explain")
+        if not isinstance(explain, str) or not explain.startswith(EXPLAIN_PREFIX.get(kind, exp["msg"] + ":")):
+            errors.append("%s: ikediag.explain should be one text starting with %s, got %s"
+                          % (where, EXPLAIN_PREFIX.get(kind, exp["msg"] + ":"), explain))
+        # NAT-D: on a phase-1 exchange's frames from MM#3 (AM#2) on, once known (RFC 3947)
+        nat_msgs = ("MM#3", "MM#4", "MM#5", "MM#6", "AM#2", "AM#3")
+        nat = cap.nat.get(exp["sa"]) if exp["msg"] in nat_msgs else None
+        expect("ikediag.nat", nat, fr.get("ikediag.nat"))
+        # phase-1 proposals on the phase-1 exchange's frames (Quick Mode's, with keys, are not listed)
+        if kind in ("MM", "AM"):
+            expect("ikediag.offered", cap.offered.get(exp["sa"]), fr.get("ikediag.offered"))
+            step = int(exp["msg"].split("#")[1])
+            expect("ikediag.chosen", cap.chosen.get(exp["sa"]) if step >= 2 else None, fr.get("ikediag.chosen"))
+        elif kind == "QM" and not with_keys:
+            expect("ikediag.offered", None, fr.get("ikediag.offered"))
+            expect("ikediag.chosen", None, fr.get("ikediag.chosen"))
+        elif kind == "INFO" and fr.get("ikediag.offered") is not None and not with_keys:
+            expect("ikediag.offered (the refused request's)", cap.offered.get(exp["sa"]), fr.get("ikediag.offered"))
+        # expert infos: group and severity as documented, and which ones this frame has
+        for eid, group, severity, message in fr.experts:
+            documented = EXPERTS.get("ikediag.stalled.*" if eid.startswith("ikediag.stalled.") else eid)
+            if documented != (group, severity):
+                errors.append("%s: expert %s is %s/%s, the README says %s" % (where, eid, group, severity,
+                                                                               documented))
+        ids = sorted(e[0] for e in fr.experts)
+        want_ids = []
+        if exp["retransmission"]:
+            want_ids.append("ikediag.resend")
+        if exp["msg"] in derive.FINAL and not exp["retransmission"] and not exp["fragment"]:
+            want_ids.append("ikediag.complete")
+        notify = cap.notifies.get(num)
+        if notify and (with_keys or notify[2] == "clear"):
+            want_ids.append("ikediag.error_notify")
+            msg = [e[3] for e in fr.experts if e[0] == "ikediag.error_notify"]
+            fact = "%s (%d) in reply to" % (notify[1], notify[0])
+            if msg and (fact not in msg[0] or not msg[0].endswith("(frame %s)" % exp["request_in"])):
+                errors.append("%s: error notify should say %s ... (frame %s), says %s"
+                              % (where, fact, exp["request_in"], msg[0]))
+        if with_keys and num in cap.undecrypted:
+            want_ids.append("ikediag.malformed")
+        if exp["request_missing"]:
+            want_ids.append("ikediag.request_missing")
+        outcomes = split(",".join(fr.all("ikediag.outcome")))
+        names = split(",".join(fr.all("ikediag.verdict.exchange")))
+        for name, outcome in zip(names, outcomes):
+            ex = by_name.get((exp["sa"], name))
+            if outcome == "stalled" and ex:
+                cause = ex.cause_with_keys if with_keys and ex.cause_with_keys else ex.cause
+                want_ids.append("ikediag.stalled." + cause.replace("-", "_"))
+        want_ids += ["ikediag.cut"] * outcomes.count("cut")
+        if unanswered(cap, want, frames, num):
+            want_ids.append("ikediag.unanswered")
+        expect("expert infos", sorted(want_ids), ids)
+        # the verdict's free text and Cisco line: on stalled verdict frames only
+        for name, outcome in zip(names, outcomes):
+            if outcome == "stalled":
+                verdict_frames[(exp["sa"], name)] = num
+        n_stalled = outcomes.count("stalled")
+        expect("number of ikediag.cause.text", n_stalled, len(fr.all("ikediag.cause.text")))
+        expect("number of ikediag.cause.cisco", n_stalled, len(fr.all("ikediag.cause.cisco")))
+    for key, ex in sorted(stalled.items()):
+        num = verdict_frames.get(key)
+        if num is None:
+            continue  # compare_verdicts reports a missing verdict
+        fr = frames[num]
+        where = "%s SA %d %s verdict (frame %d)" % (tag, key[0], key[1], num)
+        ev = cap.evidence.get(key)
+        if ev is None:
+            errors.append("%s: MANIFEST has no evidence line" % where)
+            continue
+        got_ev = [int(v) for v in fr.all("ikediag.evidence")]
+        if got_ev != ev:
+            errors.append("%s: evidence expected %s, got %s" % (where, ev, got_ev))
+        # key facts of the diagnosis: the stall point, the request and how often it went out
+        first = ev[0]
+        sent = 1 + sum(1 for w in want.values() if w["retransmission"] == first)
+        times = "sent once" if sent == 1 else "sent %d times" % sent
+        facts = ["Stalled at %s:" % ex.stall, "%s %s" % (want[first]["msg"], times)]
+        notify = [cap.notifies[f] for f in ev if f in cap.notifies and (with_keys or cap.notifies[f][2] == "clear")]
+        facts += [n[1] for n in notify]
+        text = " ".join(fr.all("ikediag.cause.text"))
+        for fact in facts:
+            if fact not in text:
+                errors.append("%s: ikediag.cause.text lacks %r: %s" % (where, fact, text[:200]))
+        if not any(c.strip() for c in fr.all("ikediag.cause.cisco")):
+            errors.append("%s: empty ikediag.cause.cisco" % where)
+    for key in cap.evidence:
+        if key not in stalled:
+            errors.append("%s: evidence line for %s, which is not a stalled exchange" % (tag, key))
+
+
 def check_capture(ts, pcaps, cap):
     errors = []
     pcap = ts.stage_file(os.path.join(pcaps, cap.name))
     clear_proxies = {}
-    frames, verdicts = read_run(ts.fields(pcap, FIELDS, extra=["-2"]), clear_proxies)
+    clear_json = json_run(ts, pcap)
+    frames, verdicts = read_run(rows_of(clear_json), clear_proxies)
+    check_fields(cap, clear_json, "two-pass", errors, with_keys=False)
     if clear_proxies:
         errors.append("without keys frames show proxy IDs: %s" % clear_proxies)
     compare_frames(cap, frames, "two-pass", errors)
@@ -93,7 +275,9 @@ def check_capture(ts, pcaps, cap):
     if cap.keys:
         conf = ts.config_dir_with_keys(os.path.join(pcaps, cap.keys))
         proxies = {}
-        key_frames, key_verdicts = read_run(ts.fields(pcap, FIELDS, extra=["-2"], config_dir=conf), proxies)
+        keys_json = json_run(ts, pcap, config_dir=conf)
+        key_frames, key_verdicts = read_run(rows_of(keys_json), proxies)
+        check_fields(cap, keys_json, "with keys", errors, with_keys=True)
         for num, want in sorted(cap.proxy_ids.items()):
             if proxies.get(num) != want:
                 errors.append("with keys frame %d: expected proxy IDs %s, got %s" % (num, want, proxies.get(num)))

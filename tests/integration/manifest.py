@@ -31,6 +31,13 @@ class Capture:
     frames: Dict[int, Frame] = field(default_factory=dict)
     exchanges: List[Exchange] = field(default_factory=list)
     proxy_ids: Dict[int, str] = field(default_factory=dict)  # frame -> "IDci <-> IDcr" (keys)
+    nat: Dict[int, str] = field(default_factory=dict)  # sa -> detected | none
+    notifies: Dict[int, tuple] = field(default_factory=dict)  # frame -> (code, name, clear|keys)
+    undecrypted: List[int] = field(default_factory=list)  # frames the keys do not decrypt
+    evidence: Dict[tuple, List[int]] = field(default_factory=dict)  # (sa, exchange) -> frames
+    offered: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal offered
+    chosen: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal chosen
+    links: List[tuple] = field(default_factory=list)  # (frame, request_in|response_in, frame or None)
 
 
 def parse(path):
@@ -56,6 +63,18 @@ def parse(path):
                 current.exchanges.append(Exchange(int(tokens[0]), tokens[1], tokens[2], tokens[3], tokens[4], keys_cause))
             elif word == "proxy":
                 current.proxy_ids[int(tokens[0])] = rest.split(" ", 1)[1]
+            elif word == "nat":
+                current.nat[int(tokens[0])] = tokens[1]
+            elif word == "notify":
+                current.notifies[int(tokens[0])] = (int(tokens[1]), tokens[2], tokens[3])
+            elif word == "undecrypted":
+                current.undecrypted += [int(t) for t in tokens if t.isdigit()]
+            elif word == "evidence":
+                current.evidence[(int(tokens[0]), tokens[1])] = [int(t) for t in tokens[2:]]
+            elif word in ("offered", "chosen"):
+                getattr(current, word)[int(tokens[0])] = tokens[1]
+            elif word == "link":
+                current.links.append((int(tokens[0]), tokens[1], None if tokens[2] == "-" else int(tokens[2])))
             elif word == "keys":
                 current.keys = None if rest in ("-", "none") else rest
             elif word == "initiator":

@@ -9,6 +9,7 @@ The scanner must also name a non-capture and a truncated file, go on with the
 batch, and exit non-zero; with GNU parallel and without it the result is the same.
 """
 import argparse
+import collections
 import concurrent.futures
 import csv
 import io
@@ -245,6 +246,35 @@ def check_silence(ts, errors):
                       "a tap event for frames without ISAKMP?)" % (runs[False], runs[True]))
 
 
+def check_readme_scan(caps, errors):
+    """The README's `ikediag-scan test-pcaps/` example: its file, SA, outcome and cause
+    counts must be what MANIFEST implies (SA verdicts by expected_sas, without keys)."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"\$ ikediag-scan test-pcaps/ > scan.jsonl\n(.*?)\n\n", text, re.S)
+    if not m:
+        errors.append("README.md: no `ikediag-scan test-pcaps/` example found")
+        return
+    block = m.group(1)
+    head = re.search(r"(\d+) files \((\d+) failed\), (\d+) IKE SAs, (\d+) written", block)
+    sas = [v for cap in caps for v in expected_sas(cap).values()]
+    # the outcome and cause tables: "  NAME  SAS  FILES" after their headers
+    block = block[block.index("  outcome"):] if "  outcome" in block else block
+    outcomes = collections.Counter(v[0] for v in sas)
+    causes = collections.Counter(v[2] for v in sas if v[2] != "-")
+    want = (len(caps), 0, len(sas), len(sas))
+    if not head or tuple(int(x) for x in head.groups()) != want:
+        errors.append("README.md scan example: expected %d files (0 failed), %d IKE SAs, %d written; it says %s"
+                      % (want[0], want[2], want[3], head.group(0) if head else block.splitlines()[0]))
+    rows = dict(re.findall(r"^  ([a-z0-9-]+) +(\d+) +\d+$", block, re.M))
+    got = {k: int(v) for k, v in rows.items()}
+    expected = dict(outcomes)
+    expected.update(causes)
+    if got != expected:
+        errors.append("README.md scan example: counts %s, MANIFEST implies %s" % (sorted(got.items()),
+                                                                                 sorted(expected.items())))
+
+
 def report(name, errors):
     print(("FAIL %s" % name) if errors else ("ok   %s" % name))
     for e in errors:
@@ -270,6 +300,12 @@ def main():
         failed += report("silence (single pass = two-pass)", errors)
     finally:
         ts.close()
+    errors = []
+    # every capture the scan reads, `unavailable` blocks too (their verdicts are the truth)
+    scanned = [c for c in manifest.parse(os.path.join(args.pcaps, "MANIFEST"))
+               if os.path.exists(os.path.join(args.pcaps, c.name))]
+    check_readme_scan(scanned, errors)
+    failed += report("README's scan example against MANIFEST", errors)
     errors = []
     check_scanner(args.plugin_dir, args.pcaps, caps, errors)
     failed += report("scanner (JSON, keys, CSV, GNU parallel, bad files)", errors)

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""derive: what every ISAKMP frame's ikediag fields must be, derived from the MANIFEST's
+hand-written `frame N MSG ROLE [resend]` lines and the stock ISAKMP dissector's header
+fields (initiator cookie, message ID, E flag) by protocol rules, independently of the
+plugin.  The rules (test-pcaps/README.md, "What the integration test checks"):
+
+SA       IKE SAs are numbered 1, 2, ... by first appearance of their initiator cookie.
+exchange MM#n Main Mode, AM#n Aggressive Mode, QM#n Quick Mode, INFO Informational,
+         TXN Transaction.
+phase    1 for MM/AM; 2 for QM; for INFO/TXN 2 once the SA's phase 1 has its final
+         message (MM#6/AM#3) in an earlier frame, else 1.
+state    the Cisco IOS state after the message (show crypto isakmp sa): MM#1 MM_NO_STATE,
+         MM#2 and MM#3 MM_SA_SETUP, MM#4 and MM#5 MM_KEY_EXCH, MM#6 QM_IDLE; AM#1
+         AG_INIT_EXCH, AM#2 AG_AUTH, AM#3 QM_IDLE; QM#n QM_IDLE; INFO/TXN QM_IDLE once
+         phase 1 is done, otherwise none.
+links    requests and their answers: MM#1>MM#2, MM#3>MM#4, MM#5>MM#6, AM#1>AM#2,
+         AM#2>AM#3, QM#1>QM#2, QM#2>QM#3, within one SA (and for QM one message ID).
+         Every copy of the answer has request_in = the newest copy of the request sent
+         before it; that copy of the request has response_in = the first answer after it.
+         An Informational answers the SA's newest message when that came from the other
+         peer and is not the final message of a finished exchange (QM#3, AM#3):
+         request_in = that message's newest copy.  `link`
+         lines in MANIFEST override a derived link (each with a note).
+fragment a frame that repeats the previous frame's label, sender, SA and message ID without being a resend
+         is another IKE fragment of the same message (ok-rsa-certs-fragmented): fragment.
+orphan   an answer (MM#2, MM#4, MM#6, AM#2, AM#3, QM#2, QM#3) whose request is not in the
+         capture has request_missing, only the first from each sender (reported once per
+         source; the captures here have one pair of peers, so the sender is its role).
+resend   a resend's retransmission = the first copy (same label, same SA, same sender),
+         count = 1, 2, ... in order.
+"""
+
+EXCHANGE = {"MM": "Main Mode", "AM": "Aggressive Mode", "QM": "Quick Mode", "INFO": "Informational",
+            "TXN": "Transaction"}
+STATE = {"MM#1": "MM_NO_STATE", "MM#2": "MM_SA_SETUP", "MM#3": "MM_SA_SETUP", "MM#4": "MM_KEY_EXCH",
+         "MM#5": "MM_KEY_EXCH", "MM#6": "QM_IDLE", "AM#1": "AG_INIT_EXCH", "AM#2": "AG_AUTH", "AM#3": "QM_IDLE",
+         "QM#1": "QM_IDLE", "QM#2": "QM_IDLE", "QM#3": "QM_IDLE"}
+ANSWER = {"MM#1": "MM#2", "MM#3": "MM#4", "MM#5": "MM#6", "AM#1": "AM#2", "AM#2": "AM#3", "QM#1": "QM#2",
+          "QM#2": "QM#3"}
+REQUEST = {a: q for q, a in ANSWER.items()}
+FINAL = {"MM#6", "AM#3", "QM#3"}
+
+
+def kind(msg):
+    return msg.split("#")[0]
+
+
+def derive(cap, headers):
+    """cap: manifest.Capture; headers: frame -> (icookie, message_id) from stock tshark.
+    Returns frame -> dict of expected fields: sa, exchange, msg, phase, role, state (None if
+    absent), request_in, response_in, retransmission, count (None if absent)."""
+    sas, out = [], {}
+    first_copy = {}  # (sa, msg, exchange key, role) -> first frame
+    copies = {}      # same key -> count of resends so far
+    newest = {}      # (sa, exchange key, msg) -> newest copy so far
+    answered = {}    # (sa, exchange key, msg) -> set of request copies already answered
+    phase1_done = set()
+    last_msg = {}    # sa -> (frame, msg, role, exchange key) of the newest MM/AM/QM message
+    for num in sorted(cap.frames):
+        f = cap.frames[num]
+        icookie, msgid = headers[num]
+        if icookie not in sas:
+            sas.append(icookie)
+        sa = sas.index(icookie) + 1
+        k = kind(f.msg)
+        xkey = msgid if k == "QM" else k
+        e = {"sa": sa, "exchange": EXCHANGE[k], "msg": f.msg, "role": f.role, "request_in": None,
+             "response_in": None, "retransmission": None, "count": None, "request_missing": False,
+             "fragment": False}
+        if k in ("MM", "AM"):
+            e["phase"] = 1
+        elif k == "QM":
+            e["phase"] = 2
+        else:
+            e["phase"] = 2 if sa in phase1_done else 1
+        e["state"] = STATE.get(f.msg) or ("QM_IDLE" if sa in phase1_done else None)
+        prev = max([n for n in out if out[n]["sa"] == sa], default=0)
+        e["xkey"] = xkey
+        e["fragment"] = bool(prev and not f.resend and out[prev]["msg"] == f.msg and out[prev]["role"] == f.role
+                             and out[prev]["xkey"] == xkey)
+        key = (sa, f.msg, xkey if k in ("MM", "AM", "QM") else msgid, f.role)
+        if f.resend and key in first_copy:
+            copies[key] = copies.get(key, 0) + 1
+            e["retransmission"], e["count"] = first_copy[key], copies[key]
+        else:
+            first_copy.setdefault(key, num)
+        if k in ("MM", "AM", "QM"):
+            q = REQUEST.get(f.msg)
+            if q and (sa, xkey, q) in newest:
+                req = newest[(sa, xkey, q)]
+                e["request_in"] = req
+                done = answered.setdefault((sa, xkey, q), set())
+                if req not in done:
+                    done.add(req)
+                    out[req]["response_in"] = num
+            elif q and not f.resend and ("orphan", f.role) not in first_copy:
+                first_copy[("orphan", f.role)] = num
+                e["request_missing"] = True
+            newest[(sa, xkey, f.msg)] = num
+            last_msg[sa] = (num, f.msg, f.role, xkey)
+            if f.msg in ("MM#6", "AM#3"):
+                phase1_done.add(sa)
+        elif k == "INFO" and sa in last_msg:
+            lnum, lmsg, lrole, lkey = last_msg[sa]
+            if lrole != f.role and lmsg not in ("QM#3", "AM#3"):
+                e["request_in"] = newest[(sa, lkey, lmsg)]
+        out[num] = e
+    for num, field, value in cap.links:
+        out[num][field] = value
+    return out
