@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # README command 2: every test.  Installs what is missing (as root), then:
 #   1. the plugin and the core, built warning-free; unit tests and integration tests (ctest)
 #   2. the core and its unit tests again under AddressSanitizer + UBSan

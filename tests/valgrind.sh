@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark with the ikediag plugin under valgrind memcheck, over every capture in
 # test-pcaps/ and tests/hostile/captures/: two passes (-2) with the full tree (-V), the
 # plugin's -z views (ikediag,sa and flow,ikediag) and the capture's keys when it has a

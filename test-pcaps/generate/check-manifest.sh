@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Consistency check of MANIFEST against the captures with stock tshark only (no ikediag
 # plugin is loaded: this is the check that does not trust the plugin).  It checks that
 #   - every ISAKMP frame has a `frame` line and `resend` matches byte-identical payloads,

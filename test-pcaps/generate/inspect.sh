@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Print what a capture holds, for writing MANIFEST by hand:
 #   test-pcaps/generate/inspect.sh NAME
 # Columns: frame time src sport dport exch flags msgid icky rcky | payloads (no keys) |

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ikediag capture framework: network namespaces, two IKE daemons (strongSwan charon,
 # or libreswan pluto on either side: lib-daemons.sh)
 # (IKEv1), tcpdump between them, teardown, key extraction and log trimming.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerate every capture (run as root): sudo test-pcaps/generate/make-all.sh [NAME...]
 # Each scenario runs in its own process with its own namespaces; nothing is left behind.
 # Derived captures (slices of another capture, DERIVED_FROM=...) run last.

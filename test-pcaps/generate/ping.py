@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Minimal ICMP echo (this machine has no ping binary): ping.py SRC DST [COUNT]"""
 import os, socket, struct, sys, time
 

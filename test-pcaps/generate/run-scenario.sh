@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerate one capture: sudo test-pcaps/generate/run-scenario.sh NAME
 # Writes test-pcaps/NAME.pcap, NAME.keys, logs/NAME.{left,right}.log
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Refresh the scenario list in README.md from the DESC line of each scenario file.
 dir=$(cd "$(dirname "$0")/.." && pwd)
 list=$(for f in "$dir"/generate/scenarios/*.sh; do

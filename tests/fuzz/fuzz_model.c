@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_model.c: libFuzzer target for the pure-C core (plugin/core).
  *
  * The input is a sequence of fixed-size records, one ike_msg_t each (a short tail is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_parse.c: libFuzzer target for ike_parse.c on raw bytes.
  *
  * The input is 4 control bytes, then a "datagram" (a frame from its link layer on, a

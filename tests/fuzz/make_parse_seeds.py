@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Seed inputs for fuzz_parse (see fuzz_parse.c): 4 control bytes, then a datagram.
 
   make_parse_seeds.py [--pcaps PCAPDIR] [DIR]   (DIR: tests/fuzz/corpus-parse by default)

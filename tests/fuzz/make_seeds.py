@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Seed inputs for fuzz_model, in its 12-byte record format (see fuzz_model.c).
 
   make_seeds.py --hand DIR          hand-written sequences (committed in tests/fuzz/corpus/)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Capture-level fuzzing in the style of Wireshark's tools/fuzz-test.sh: N iterations, each
 # takes the next capture of test-pcaps/ and tests/hostile/captures/ (round robin), flips
 # bytes with editcap -E 0.02 (a new random mutation each time), and reads it with tshark

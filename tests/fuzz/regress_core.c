@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* regress_core.c: core-level reproducers of bugs that the hostile captures and the fuzzing
  * found, each the smallest message sequence that shows it.  Built and run in the fuzz
  * build (tests/fuzz/run.sh) with ASan and UBSan; the end-to-end version of each is a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libFuzzer on the pure-C core: fuzz_model.c (the model, diagnosis and labels) and
 # fuzz_parse.c (ike_parse.c on raw bytes).  Builds its own folder build-fuzz with clang
 # (-fsanitize=fuzzer,address,undefined), replays the regression inputs, the parser's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Hostile captures through tshark with the plugin: every run must exit 0 without a
 dissector bug or an assertion, in single pass and with -2, and ikediag must say what the
 construction of each capture (make_captures.py) implies.  The expectations below are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """ikepcap: build IKEv1/IKEv2 messages and whole Ethernet frames by hand, and write them
 as a text2pcap hexdump or straight as pcap bytes.
 

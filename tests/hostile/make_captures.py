@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Regenerate the hostile captures in tests/hostile/captures/ (committed; run this only
 after changing a case):  python3 tests/hostile/make_captures.py
 

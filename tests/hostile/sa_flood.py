@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """sa_flood: a capture of N MM#1 frames, each with its own random initiator cookie (a
 scan, a flood, or a busy concentrator), written straight as pcap bytes: text2pcap would
 take minutes for a million frames.  Generated at test time into a temporary folder,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Run tshark with the built plugin over every capture in test-pcaps/MANIFEST and
 compare each ISAKMP frame's msg, role and resend flag, and each exchange's outcome,
 stall point and cause, with what the manifest says (written from the peers' logs).

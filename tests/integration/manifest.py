@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """manifest: read test-pcaps/MANIFEST (format in test-pcaps/README.md)."""
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """wsrun: run the real tshark with the plugin from the build tree.
 
 tshark ignores WIRESHARK_PLUGIN_DIR and the personal plugin folder when run as root,

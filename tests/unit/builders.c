@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* builders.c: hand-built IKEv1 messages for the core's unit tests. */
 #include "builders.h"
 

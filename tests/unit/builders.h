@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* builders.h: hand-built IKEv1 messages for the core's unit tests. */
 #ifndef IKEDIAG_TEST_BUILDERS_H
 #define IKEDIAG_TEST_BUILDERS_H

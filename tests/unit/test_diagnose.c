@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_diagnose.c: outcomes and the rule table, one scenario per row. */
 #include "builders.h"
 #include "diagnose.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_model.c: numbering, roles, SAs, request/response links and resends. */
 #include "builders.h"
 #include "names.h"

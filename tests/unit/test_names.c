@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_names.c: labels, notify names (RFC 2408, not IKEv2), explanations, proposals. */
 #include "explain.h"
 #include "ike_msg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_parse.c: ike_parse.c on messages built byte by byte (RFC 2408 section 3).
  *
  * Every message here is written field by field, big-endian, by the small builders

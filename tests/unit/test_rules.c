@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_rules.c: every row of the rule table (rules.c) reached by a hand-built capture.
  *
  * Each scenario is a message sequence as a real peer sends it (reference:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sequences.c: the model's rules (ike_model.c) and their verdicts (diagnose.c) on
  * hand-built sequences: silence, orphans, recovery, superseding, DPD, reused message
  * IDs, interleaved and simultaneous exchanges, Transaction exchanges, request/response

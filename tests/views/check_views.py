@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Check the three views against test-pcaps/MANIFEST: the -z ikediag,sa table, the
 flow graph (-z flow,ikediag,network) and ikediag-scan's JSON and CSV output.
 

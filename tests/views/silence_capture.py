@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A small synthetic IKEv1 capture whose verdicts depend on silence seen only through
 frames that are not ISAKMP (documentation addresses, written with the stdlib):
 

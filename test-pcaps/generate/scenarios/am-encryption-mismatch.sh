@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Aggressive Mode: both strongSwan (kernel-netlink + shim), aggressive PSK allowed, responder accepts only AES-256, initiator offers AES-128"
 MISCONFIG="phase-1 encryption (left aes128, right aes256), aggressive mode"
 L_KERNEL=netlink R_KERNEL=netlink

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Aggressive Mode: pre-shared keys differ"
 MISCONFIG="pre-shared key differs (aggressive mode)"
 L_AGGRESSIVE=yes R_AGGRESSIVE=yes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Phase-1 proposals incompatible in both directions: left initiates and is refused, then right initiates with its own proposal and is refused"
 MISCONFIG="phase-1 encryption (left aes128, right aes256)"
 R_IKE_PROP=aes256-sha256-modp2048

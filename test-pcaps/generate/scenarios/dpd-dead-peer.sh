@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Tunnel up with DPD (left dpd_delay 2s, dpd_timeout 6s), then the right daemon is killed: left's R-U-THERE go unanswered"
 L_DPD_DELAY=2s
 scenario_flow() {

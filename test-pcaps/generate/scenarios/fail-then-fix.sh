@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="PSK mismatch, then the responder's PSK is fixed (swanctl --load-all) and a new attempt by the same peers succeeds"
 R_PSK="not-the-same-psk-9876543210"
 scenario_flow() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode: every MM#4 is dropped on its way back (nftables in the initiator's namespace, after the capture point): the libreswan initiator resends MM#3 and the strongSwan responder (kernel-netlink + shim) answers each copy with its MM#4 again"
 MISCONFIG="initiator's firewall drops MM#4 (UDP 500 from 500, exchange type 2, first payload KE)"
 L_IMPL=libreswan

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="As nat-t-4500-blocked-at-nat, with both strongSwan on kernel-netlink + the XFRM shim: NAT-D shows the masquerade honestly, MM#5 to UDP 4500 is dropped at the NAT box; the initiator (keyingtries 2) starts over with new cookies"
 MISCONFIG="UDP 4500 filtered on the NAT box (nftables forward drop in the nat namespace)"
 TOPO=nat

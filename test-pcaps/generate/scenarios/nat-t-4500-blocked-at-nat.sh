@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode through the NAT, the NAT box drops UDP 4500: seen from the responder's side MM#5 never arrives; the initiator (keyingtries 2) starts over with new cookies"
 MISCONFIG="UDP 4500 filtered on the NAT box (nftables forward drop in the nat namespace)"
 TOPO=nat

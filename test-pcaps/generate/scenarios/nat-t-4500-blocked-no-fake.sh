@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="As nat-t-4500-blocked, with both strongSwan on kernel-netlink + the XFRM shim: NAT-D shows the masquerade honestly, MM#5 after the float to UDP 4500 is dropped by the responder's host firewall"
 MISCONFIG="UDP 4500 filtered at the responder (nftables input drop in the right namespace)"
 TOPO=nat

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode with RSA signatures (certificates from a throw-away pki CA) + Quick Mode + ESP"
 L_AUTH=pubkey L_REMOTE_AUTH=pubkey R_AUTH=pubkey R_REMOTE_AUTH=pubkey
 L_LOCAL_EXTRA="            certs = left.crt"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode + Quick Mode + ESP, then the initiator closes the tunnel (swanctl --terminate): Delete notifications"
 scenario_flow() {
     start_charon L; start_charon R

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode (PSK) + XAuth (Transaction exchanges) + Quick Mode + ESP"
 L_LOCAL_EXTRA=""
 L_EXTRA_AUTH="        local-xauth {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode: initiator uses PSK, responder RSA signatures (certificates made with pki)"
 MISCONFIG="phase-1 authentication method (left psk, right pubkey/RSA)"
 R_AUTH=pubkey R_REMOTE_AUTH=pubkey

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode + Quick Mode, then the IKE SA reaches its rekey time (left rekey_time 6s): a new Main Mode (on UDP 4500) and a Delete for the old ISAKMP SA, child SA kept"
 L_IKE_REKEY=6s
 scenario_flow() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Responder daemon running, but its firewall silently drops UDP 500: MM#1 is never answered and nothing comes back"
 MISCONFIG="UDP 500 filtered at the responder (nftables input drop, right namespace)"
 prepare() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Quick Mode never answered: the responder's firewall drops Quick Mode packets (exchange type 32 on UDP 4500)"
 MISCONFIG="responder silently drops QM#1 (nftables: UDP 4500, ISAKMP exchange type 32)"
 prepare() {   # exchange type = byte 30 of the UDP datagram (8 UDP + 4 marker + 18 ISAKMP)

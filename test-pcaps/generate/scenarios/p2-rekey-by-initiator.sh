@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode + Quick Mode, then the initiator rekeys the child SA on its own timer (left child rekey_time 5s): new Quick Modes at 5 s and 10 s"
 L_CHILD_REKEY=5s
 # with kernel-libipsec the default life_time (rekey_time + 10%) expired the SA instead of rekeying it

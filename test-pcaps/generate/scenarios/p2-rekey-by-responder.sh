@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode + Quick Mode started by left, then the phase-1 responder (right) rekeys the child SA with its own Quick Mode"
 scenario_flow() {
     start_charon L; start_charon R

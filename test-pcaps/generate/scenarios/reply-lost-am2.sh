@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Aggressive Mode: every AM#2 is dropped on its way back (nftables in the initiator's namespace, after the capture point): the strongSwan initiator (kernel-netlink + shim) resends AM#1 and the libreswan responder (fragmentation=no) answers each copy with its AM#2 again"
 MISCONFIG="initiator's firewall drops AM#2 (UDP 500 from 500, exchange type 4)"
 L_KERNEL=netlink L_AGGRESSIVE=yes L_AGGR_PSK_OK=yes

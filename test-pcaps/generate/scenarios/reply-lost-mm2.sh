@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode: every MM#2 is dropped on its way back (nftables in the initiator's namespace, after the capture point): the strongSwan initiator resends MM#1 and the libreswan responder answers each copy with its MM#2 again"
 MISCONFIG="initiator's firewall drops MM#2 (UDP 500 from 500, exchange type 2, first payload SA, responder cookie set)"
 L_KERNEL=netlink

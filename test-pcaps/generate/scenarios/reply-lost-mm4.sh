@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Main Mode: every MM#4 is dropped on its way back (nftables in the initiator's namespace, after the capture point): the strongSwan initiator resends MM#3 and the strongSwan responder answers each copy with its MM#4 again (kernel-netlink + shim on both)"
 MISCONFIG="initiator's firewall drops MM#4 (UDP 500 from 500, exchange type 2, first payload KE)"
 L_KERNEL=netlink R_KERNEL=netlink

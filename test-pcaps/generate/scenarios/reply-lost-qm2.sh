@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Quick Mode: every QM#2 is dropped on its way back (nftables in the initiator's namespace, after the capture point): the strongSwan initiator resends QM#1, the strongSwan responder resends QM#2 on its own timer and on each duplicate (kernel-netlink + shim on both); the capture stops before the initiator's retry with a new Main Mode"
 MISCONFIG="initiator's firewall drops Quick Mode packets from the responder (UDP 500 from 500, exchange type 32)"
 L_KERNEL=netlink R_KERNEL=netlink

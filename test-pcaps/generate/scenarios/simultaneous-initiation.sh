@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Both peers initiate Main Mode at the same moment (two IKE SAs, each side initiator of one; the outcome is a race, see simultaneous-initiation-2)"
 scenario_flow() {
     start_charon L; start_charon R

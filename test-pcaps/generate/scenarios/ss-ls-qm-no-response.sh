@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="Quick Mode: the libreswan responder runs without the XFRM shim, so the kernel refuses the inbound ESP SA it installs before answering: it never sends QM#2 and drops the strongSwan initiator's (kernel-netlink + shim) QM#1 resends"
 MISCONFIG="responder cannot install IPsec SAs (no ESP in its kernel, no shim)"
 L_KERNEL=netlink

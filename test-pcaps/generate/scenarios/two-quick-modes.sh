@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 DESC="One Main Mode, then two Quick Modes (two child SAs for two subnet pairs) under the same IKE SA"
 L_EXTRA_CHILDREN="            net2 {
                 local_ts = 192.0.2.16/28
