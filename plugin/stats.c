@@ -10,6 +10,7 @@
 
 #include "compat.h"
 
+#include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 #include <math.h>
@@ -177,8 +178,11 @@ static void refresh_sa_rows(void *owner, const ike_sa_t *sa, const ike_diag_cont
             put_quick_row(table, ++row, ex, ctx);
 }
 
+static stat_tap_table_ui *table_ui; /* the registered table, once tshark or the GUI opened it */
+
 static void table_init(stat_tap_table_ui *ui)
 {
+    table_ui = ui;
     if (!table_tracker)
         table_tracker = tracker_new(refresh_sa_rows, ui);
     if (!table_by_sa)
@@ -223,8 +227,28 @@ static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
     free_strings(field, 1);
 }
 
+/* The table's tracker lives as long as the process; free it at shutdown, before the
+ * plugin is unloaded (tshark never calls a table's free callback for it, and valgrind
+ * reports what an unloaded plugin's statics pointed to as definitely lost). */
+static void table_shutdown(void)
+{
+    if (table_tracker)
+        tracker_free(table_tracker);
+    table_tracker = NULL;
+    if (table_by_sa)
+        g_hash_table_destroy(table_by_sa);
+    table_by_sa = NULL;
+    if (table_ui && table_ui->tables) {
+        free_stat_tables(table_ui);
+        if (table_ui->tables)
+            g_array_free(table_ui->tables, TRUE);
+        table_ui->tables = NULL;
+    }
+}
+
 void stats_register(int proto _U_)
 {
+    register_shutdown_routine(table_shutdown);
     static stat_tap_table_ui ui = {
         .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
         .title = "IKE SAs (ikediag)",
