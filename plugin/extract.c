@@ -137,24 +137,43 @@ static void read_body(packet_info *pinfo, const ike_bytes_t *message, ike_msg_t 
     ike_parse_body(&body, msg);
 }
 
+/* An ICMP error quoting an IKE message: the quoted packet's endpoints and message,
+ * read from the frame (pinfo holds the outer ones from Wireshark 4.4 on). */
+static gboolean find_quoted(tvbuff_t *frame, ike_msg_t *msg, ike_bytes_t *message)
+{
+    ike_bytes_t bytes = bytes_of(frame, 0);
+    long at = bytes.captured ? ike_find_quoted_message(&bytes, &msg->src, &msg->dst) : -1;
+    if (at < 0)
+        return FALSE;
+    *message = bytes_of(frame, (guint)at);
+    return TRUE;
+}
+
 gboolean extract_message(packet_info *pinfo, tvbuff_t *tvb, ike_msg_t *msg)
 {
-    if (pinfo->ptype != PT_UDP)
-        return FALSE; /* ISAKMP on TCP (RFC 8229 is IKEv2's) is not analysed */
     memset(msg, 0, sizeof *msg);
+    msg->in_icmp_error = frame_has_layer(pinfo, proto_icmp) || frame_has_layer(pinfo, proto_icmpv6);
     gboolean nat_t = frame_has_layer(pinfo, proto_udpencap);
     ike_bytes_t message;
-    if (!find_message(pinfo, tvb, nat_t, &message) || !ike_parse_header(&message, msg))
+    if (msg->in_icmp_error) {
+        if (!find_quoted(tvb, msg, &message))
+            return FALSE;
+    } else {
+        if (pinfo->ptype != PT_UDP)
+            return FALSE; /* ISAKMP on TCP (RFC 8229 is IKEv2's) is not analysed */
+        if (!find_message(pinfo, tvb, nat_t, &message))
+            return FALSE;
+        copy_endpoint(&msg->src, &pinfo->src, pinfo->srcport);
+        copy_endpoint(&msg->dst, &pinfo->dst, pinfo->destport);
+    }
+    if (!ike_parse_header(&message, msg))
         return FALSE; /* shorter than a header: a keepalive or garbage */
     if (msg->major_version != 1 && msg->major_version != 2)
         return FALSE; /* garbage: the dissector reads no exchange type either */
 
     msg->frame = pinfo->num;
     msg->time = nstime_to_sec(&pinfo->abs_ts);
-    copy_endpoint(&msg->src, &pinfo->src, pinfo->srcport);
-    copy_endpoint(&msg->dst, &pinfo->dst, pinfo->destport);
     msg->nat_t = nat_t;
-    msg->in_icmp_error = frame_has_layer(pinfo, proto_icmp) || frame_has_layer(pinfo, proto_icmpv6);
     if (msg->major_version == 1)
         read_body(pinfo, &message, msg);
     size_t digested = msg->length >= IKE_HEADER_SIZE ? MIN(message.captured, msg->length) : message.captured;

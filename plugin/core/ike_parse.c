@@ -43,6 +43,58 @@ long ike_find_message(const ike_bytes_t *datagram, uint16_t src_port, uint16_t d
     return first;
 }
 
+static bool is_ike_port(uint16_t port)
+{
+    return port == 500 || port == 4500;
+}
+
+/* An IPv4 (no options, RFC 791) or IPv6 (no extension header, RFC 8200) header at `at`
+ * that carries UDP between IKE ports, with room for the ISAKMP header behind it: the
+ * offset of that header, or -1.  Endpoints filled. */
+static long quoted_at(const ike_bytes_t *b, size_t at, ike_endpoint_t *src, ike_endpoint_t *dst)
+{
+    const uint8_t *p = b->data + at;
+    size_t left = b->captured - at, ip_len;
+    if (left >= 20 && p[0] == 0x45 && p[9] == 17) {
+        ip_len = 20;
+        src->family = dst->family = 4;
+        memcpy(src->addr, p + 12, 4);
+        memcpy(dst->addr, p + 16, 4);
+    } else if (left >= 40 && (p[0] >> 4) == 6 && p[6] == 17) {
+        ip_len = 40;
+        src->family = dst->family = 6;
+        memcpy(src->addr, p + 8, 16);
+        memcpy(dst->addr, p + 24, 16);
+    } else {
+        return -1;
+    }
+    if (left < ip_len + UDP_HEADER_SIZE)
+        return -1;
+    const uint8_t *udp = p + ip_len;
+    src->port = be16(udp);
+    dst->port = be16(udp + 2);
+    if (!is_ike_port(src->port) || !is_ike_port(dst->port))
+        return -1;
+    size_t message = at + ip_len + UDP_HEADER_SIZE;
+    if (src->port == 4500 || dst->port == 4500)
+        message += IKE_NON_ESP_MARKER_SIZE;
+    return message + IKE_HEADER_SIZE <= b->captured ? (long)message : -1;
+}
+
+long ike_find_quoted_message(const ike_bytes_t *frame, ike_endpoint_t *src, ike_endpoint_t *dst)
+{
+    for (size_t at = frame->captured; at-- > 0;) {
+        ike_endpoint_t s = { 0 }, d = { 0 };
+        long message = quoted_at(frame, at, &s, &d);
+        if (message >= 0) {
+            *src = s;
+            *dst = d;
+            return message;
+        }
+    }
+    return -1;
+}
+
 bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg)
 {
     if (bytes->captured < IKE_HEADER_SIZE)

@@ -35,6 +35,15 @@ typedef struct ike_bytes {
  * ports and room for a header (a malformed message is still numbered from its header). */
 long ike_find_message(const ike_bytes_t *datagram, uint16_t src_port, uint16_t dst_port, bool non_esp_marker);
 
+/* The IKE message an ICMP or ICMPv6 error quotes (RFC 792, RFC 4443: the offending
+ * packet's IP header, its UDP header and the start of its payload), found in the bytes
+ * of the error `frame`: the last IPv4 or IPv6 header there that carries UDP from or to
+ * port 500 or 4500 (the non-ESP marker skipped on 4500).  Fills the quoted packet's
+ * endpoints and returns the ISAKMP header's offset, or -1.  Wireshark 4.4 and later
+ * restore the outer addresses and ports before a post-dissector runs, so the quoted
+ * ones can only be read here. */
+long ike_find_quoted_message(const ike_bytes_t *frame, ike_endpoint_t *src, ike_endpoint_t *dst);
+
 /* Fills the header fields of `msg` from the message at `bytes` (RFC 2408 section 3.1).
  * False when fewer than IKE_HEADER_SIZE bytes are captured. */
 bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg);

@@ -1245,6 +1245,41 @@ static void test_frame_to_message(void)
     g_byte_array_unref(msg);
 }
 
+/* An ICMP port unreachable from 198.51.100.2 quoting MM#1 from 198.51.100.1:500: outer
+ * IPv4 + ICMP, then the quoted IPv4 + UDP + ISAKMP header.  The quoted endpoints are
+ * read from the bytes, not the outer ones. */
+static void test_find_quoted_message(void)
+{
+    uint8_t frame[20 + 8 + 20 + 8 + 4 + 28] = { 0 }; /* room for a non-ESP marker too */
+    uint8_t *outer = frame, *icmp = frame + 20, *ip = icmp + 8, *udp = ip + 20, *isakmp = udp + 8;
+    outer[0] = 0x45, outer[9] = 1; /* ICMP */
+    memcpy(outer + 12, (uint8_t[]){ 198, 51, 100, 2 }, 4);
+    memcpy(outer + 16, (uint8_t[]){ 198, 51, 100, 1 }, 4);
+    icmp[0] = 3, icmp[1] = 3;
+    ip[0] = 0x45, ip[9] = 17;
+    memcpy(ip + 12, (uint8_t[]){ 198, 51, 100, 1 }, 4);
+    memcpy(ip + 16, (uint8_t[]){ 198, 51, 100, 2 }, 4);
+    udp[0] = 0x01, udp[1] = 0xf4, udp[2] = 0x01, udp[3] = 0xf4; /* 500 -> 500 */
+    isakmp[17] = 0x10, isakmp[18] = 2; /* IKEv1 Main Mode */
+    ike_bytes_t b = { frame, sizeof frame, sizeof frame };
+    ike_endpoint_t src, dst;
+    g_assert_cmpint(ike_find_quoted_message(&b, &src, &dst), ==, isakmp - frame);
+    g_assert_cmpuint(src.family, ==, 4);
+    g_assert_cmpmem(src.addr, 4, ((uint8_t[]){ 198, 51, 100, 1 }), 4);
+    g_assert_cmpmem(dst.addr, 4, ((uint8_t[]){ 198, 51, 100, 2 }), 4);
+    g_assert_cmpuint(src.port, ==, 500);
+    /* on 4500 the non-ESP marker comes first */
+    udp[1] = 0x94, udp[0] = 0x11, udp[3] = 0x94, udp[2] = 0x11;
+    g_assert_cmpint(ike_find_quoted_message(&b, &src, &dst), ==, isakmp - frame + 4);
+    /* not an IKE port: nothing */
+    udp[1] = 0x35, udp[0] = 0;
+    g_assert_cmpint(ike_find_quoted_message(&b, &src, &dst), ==, -1);
+    /* cut before the ISAKMP header: nothing */
+    udp[0] = 0x01, udp[1] = 0xf4, udp[2] = 0x01, udp[3] = 0xf4;
+    b.captured = (size_t)(isakmp - frame) + 27;
+    g_assert_cmpint(ike_find_quoted_message(&b, &src, &dst), ==, -1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1278,5 +1313,6 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/find/not-there", test_find_not_there);
     g_test_add_func("/parse/find/needs-header", test_find_needs_a_header_after_udp);
     g_test_add_func("/parse/frame-to-message", test_frame_to_message);
+    g_test_add_func("/parse/find/quoted-in-icmp", test_find_quoted_message);
     return g_test_run();
 }
