@@ -227,6 +227,7 @@ def check_fields(cap, frames, tag, errors, with_keys):
         n_stalled = outcomes.count("stalled")
         expect("number of ikediag.cause.text", n_stalled, len(fr.all("ikediag.cause.text")))
         expect("number of ikediag.cause.cisco", n_stalled, len(fr.all("ikediag.cause.cisco")))
+        expect("number of ikediag.stalled", n_stalled, len(fr.all("ikediag.stalled")))
     for key, ex in sorted(stalled.items()):
         num = verdict_frames.get(key)
         if num is None:
