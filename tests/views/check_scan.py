@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "hostile"))
 sys.path.insert(0, HERE)
 import manifest  # noqa: E402
 from wsrun import Tshark  # noqa: E402
-from check_views import expected_exchanges, expected_sas, triple  # noqa: E402
+from check_views import expected_exchanges, expected_sas, report, triple  # noqa: E402
 
 SCANNER = os.path.join(ROOT, "tools", "ikediag-scan")
 SCHEMA = os.path.join(ROOT, "docs", "ikediag-scan.schema.json")
@@ -360,13 +360,6 @@ def check_times(plugin_dir, pcaps, caps, json_recs, errors):
                             epoch.get(o[frame_key])))
     finally:
         ts.close()
-
-
-def report(name, errors):
-    print(("FAIL %s" % name) if errors else ("ok   %s" % name))
-    for e in errors:
-        print("    " + e)
-    return bool(errors)
 
 
 def main():
