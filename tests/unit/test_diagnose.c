@@ -15,16 +15,24 @@ static const char *cause_of(const ike_exchange_t *ex, const ike_diag_context_t *
     return v->rule ? v->rule->cause : NULL;
 }
 
+/* MM#1..MM#5, an encrypted Informational back, MM#5 resent: a PSK mismatch as strongSwan
+ * answers it.  Returns MM#5's result. */
+static ike_result_t *mm5_refused_once(conv_t *c, uint64_t icookie)
+{
+    conv_init(c, model, icookie, PEER_A);
+    ike_result_t *r = NULL;
+    for (unsigned s = 1; s <= 5; s++)
+        r = send_mm(c, s);
+    send_info(c, PEER_B, 0x99, true, 0);
+    send_mm_resend(c, 5);
+    return r;
+}
+
 static void test_psk_mismatch_encrypted_reply(void)
 {
     model = ike_model_new(NULL);
     conv_t c;
-    conv_init(&c, model, 0x10, PEER_A);
-    ike_result_t *r = NULL;
-    for (unsigned s = 1; s <= 5; s++)
-        r = send_mm(&c, s);
-    send_info(&c, PEER_B, 0x99, true, 0);
-    send_mm_resend(&c, 5);
+    ike_result_t *r = mm5_refused_once(&c, 0x10);
     send_info(&c, PEER_B, 0x98, true, 0);
     ike_verdict_t v;
     g_assert_cmpstr(cause_of(r->exchange, &long_capture, &v), ==, "psk-mismatch");
@@ -41,12 +49,7 @@ static void test_verdict_sentences(void)
 {
     model = ike_model_new(NULL);
     conv_t c;
-    conv_init(&c, model, 0x13, PEER_A);
-    ike_result_t *r = NULL;
-    for (unsigned s = 1; s <= 5; s++)
-        r = send_mm(&c, s);
-    send_info(&c, PEER_B, 0x99, true, 0);
-    send_mm_resend(&c, 5);
+    ike_result_t *r = mm5_refused_once(&c, 0x13);
     ike_verdict_t v;
     char headline[512], text[1536];
     ike_diagnose(r->exchange, &long_capture, &v);
