@@ -41,11 +41,14 @@ const ike_rule_t *ike_rule_lookup(ike_kind_t kind, unsigned stall_step, ike_evid
     return ike_rule_find(kind, 0, stall_step, evidence, notify);
 }
 
-/* A finished phase 1 that its initiator answered with an Informational, and no Quick
- * Mode ever followed: MM#6 was not accepted. */
+/* The final step was not accepted: its receiver resent the message it answers (QM#3
+ * lost or refused, MM#6 lost on the way back); or a finished phase 1 that its initiator
+ * answered with an Informational, and no Quick Mode ever followed (MM#6 refused). */
 static bool final_step_refused(const ike_exchange_t *ex)
 {
     const ike_answer_t *a = &ex->answer;
+    if (a->peer_resend_frame)
+        return true;
     /* an Informational from the responder after MM#6 (an R-U-THERE-ACK) shows it alive */
     return ex->kind == IKE_KIND_MAIN && ex->sa->n_quick == 0 && !a->giveup_frame
         && (a->enc_info_frame || (a->clear_notify_frame && a->notify));
@@ -151,10 +154,13 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
     collect_evidence(ex, v);
 }
 
-/* The side that owed the next message, in the exchange's own roles; for a refused
- * MM#6 the initiator, who answered it with an Informational. */
+/* The side that owed the next message, in the exchange's own roles; after the final
+ * step, its receiver (the initiator of a refused MM#6, the responder of a lost QM#3). */
 static const char *owing_side(const ike_exchange_t *ex)
 {
+    unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
+    if (ex->highest_step == final && ex->step_first[final])
+        return ex->step_first[final]->role == IKE_ROLE_INITIATOR ? "responder" : "initiator";
     unsigned next = ex->highest_step + 1u;
     bool initiator_owes = ex->kind == IKE_KIND_MAIN ? next % 2 == 1 : next != 2;
     return initiator_owes ? "initiator" : "responder";
@@ -192,7 +198,10 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
         snprintf(buf, size, "%s; the %s answered with an encrypted Informational", sent, who);
         break;
     case IKE_EV_PEER_RESEND:
-        snprintf(buf, size, "%s; the %s resent %s instead of answering", sent, who, prev);
+        if (ex->highest_step == ike_kind_final_step((ike_kind_t)ex->kind))
+            snprintf(buf, size, "%s; the %s then resent %s, as if %s never arrived", sent, who, prev, last);
+        else
+            snprintf(buf, size, "%s; the %s resent %s instead of answering", sent, who, prev);
         break;
     case IKE_EV_ICMP_UNREACHABLE:
         snprintf(buf, size, "%s; the %s's host answered ICMP unreachable: nothing listens on its IKE port", sent,

@@ -338,6 +338,20 @@ static bool peer_answered(const ike_answer_t *a)
     return a->clear_notify_frame || a->enc_info_frame || a->peer_resend_frame || a->icmp_frame;
 }
 
+/* The peer repeating its previous message while the other side's is pending; or, once
+ * the final step (MM#6, AM#3, QM#3) is out, its receiver repeating the message that step
+ * answers: it never accepted the final step.  A repeat sent before the final step could
+ * have reached it crossed it on the wire and proves nothing: it must come later after
+ * the final step than the final step came after the message it answers. */
+static bool is_peer_resend(const ike_exchange_t *ex, const ike_result_t *res, double time)
+{
+    unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
+    if (ex->highest_step == final && final && ex->step_first[final])
+        return res->step + 1u == final && res->role != ex->step_first[final]->role
+            && time - ex->final_time > ex->final_after;
+    return res->step < ex->highest_step && ike_next_speaker(ex) == res->role;
+}
+
 /* A byte-identical copy keeps the label of its first copy (either side may resend). */
 static void take_resend(stored_result_t *stored, stored_result_t *first, const ike_msg_t *msg)
 {
@@ -354,8 +368,7 @@ static void take_resend(stored_result_t *stored, stored_result_t *first, const i
     if (res->step) {
         ex->step_last[res->step] = res;
         ike_link_request(ex, res);
-        /* the peer repeating its previous message while the other side's is pending */
-        if (res->step < ex->highest_step && ike_next_speaker(ex) == res->role && !ex->answer.peer_resend_frame)
+        if (!ex->answer.peer_resend_frame && is_peer_resend(ex, res, msg->time))
             ex->answer.peer_resend_frame = msg->frame;
         bool evidence = res->step == ex->highest_step || ex->answer.peer_resend_frame == msg->frame;
         if (evidence && !ex->answer.first_frame)
@@ -439,9 +452,14 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     ex->newest_original = stored;
     res->exchange = ex;
     res->kind = ex->kind;
+    double previous_time = ex->last_time;
     ex->last_frame = msg->frame;
     ex->last_time = msg->time;
     ike_number_message(ex, msg, res);
+    if (res->completes) {
+        ex->final_time = msg->time;
+        ex->final_after = msg->time - previous_time;
+    }
     if (res->notes & IKE_NOTE_REQUEST_MISSING)
         note_orphan_source(model, msg, res);
     if (res->step && res->step == ex->highest_step)

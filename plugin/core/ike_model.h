@@ -118,6 +118,8 @@ struct ike_exchange {
     ike_endpoint_t initiator; /* the sender of step 1 (QM) */
     uint32_t first_frame, last_frame;
     double first_time, last_time;
+    double final_time; /* when the final step (MM#6, AM#3, QM#3) was first sent */
+    double final_after; /* seconds between the message it answers and that final step */
     ike_result_t *step_first[IKE_MAX_STEP + 1]; /* first copy of each step, or NULL */
     ike_result_t *step_last[IKE_MAX_STEP + 1]; /* latest copy of each step */
     ike_answer_t answer; /* to the pending step (highest_step + 1) */

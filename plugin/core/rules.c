@@ -142,6 +142,9 @@ const ike_rule_t ike_rules[] = {
       CHECK_PSK,
       "%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from PEER failed its sanity check or is malformed", 0 },
 
+    /* ---- Main Mode: MM#6 sent, and the initiator resent MM#5 as if it never came ---- */
+    REPLY_LOST(MM, 6, 6, "MM#6"),
+
     /* ---- Main Mode: MM#6 arrived and was refused ---- */
     { MM, 6, IKE_EV_ANY, 0, "peer-auth-rejected", "initiator refused MM#6",
       "the responder's identity or authentication was not acceptable to the initiator "
@@ -153,6 +156,13 @@ const ike_rule_t ike_rules[] = {
 
     /* ---- Aggressive Mode: AM#2 arrived and was refused ---- */
     REPLY_LOST(AM, 3, 2, "AM#2"),
+    { AM, 3, IKE_EV_PEER_RESEND, 0, "am3-lost", "AM#3 lost or refused",
+      "AM#3 was sent, and the responder resent AM#2 as if AM#3 never reached it: AM#3 is dropped "
+      "on the way (firewall, a NAT that forgets the mapping), or the responder refused its hash "
+      "(pre-shared key or identity) without saying so",
+      "Capture on the responder's side too; check filters for UDP 500/4500 from the initiator; "
+      "then compare the pre-shared keys and identities.",
+      "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed (the responder waits for AM#3)", 3 },
     { AM, 3, IKE_EV_ANY, 0, "psk-mismatch", "pre-shared key mismatch",
       "the initiator could not verify the responder's hash in AM#2 because the keys differ "
       "(strongSwan answers AUTHENTICATION-FAILED encrypted, libreswan INVALID-HASH-INFORMATION "
@@ -189,6 +199,15 @@ const ike_rule_t ike_rules[] = {
 
     /* ---- Quick Mode: QM#2 arrived, QM#3 never did ---- */
     REPLY_LOST(QM, 3, 2, "QM#2"),
+    { QM, 3, IKE_EV_PEER_RESEND, 0, "qm3-lost", "QM#3 lost or refused",
+      "QM#3 was sent, and the responder resent QM#2 as if QM#3 never reached it: QM#3 is dropped "
+      "on the way (firewall, UDP 4500 or fragments filtered towards the responder, a NAT that "
+      "forgets the mapping), or the responder could not accept it (its hash, or installing the "
+      "IPsec SA); the initiator believes the tunnel is up and sends ESP the responder drops",
+      "Capture on the responder's side too; check filters for UDP 500/4500 from the initiator; "
+      "read the responder's log for this message ID ('show crypto ipsec sa' there shows no SA "
+      "for the initiator's SPIs).",
+      "retransmitting QM#2 (responder: IKE_QM_R_QM2 node stays; initiator shows the SA up)", 3 },
     { QM, 3, IKE_EV_ANY, 0, "qm3-missing", "QM#3 never sent",
       "the initiator refused the responder's choice in QM#2 (lifetime, proposal it did not "
       "offer, identities) or could not install the IPsec SA (kernel, libipsec)",

@@ -401,6 +401,37 @@ static const ike_exchange_t *qm2_lost(conv_t *c)
     return ex;
 }
 
+/* The final step went out, and its receiver repeated the message it answers on its own
+ * retransmission timer (seconds later), as if the final step never arrived. */
+static const ike_exchange_t *qm3_lost(conv_t *c)
+{
+    phase1(c);
+    const ike_exchange_t *ex = send_qm(c, PEER_A, QM_ID, 1)->exchange;
+    send_qm(c, PEER_B, QM_ID, 2);
+    send_qm(c, PEER_A, QM_ID, 3);
+    send_msg(c, PEER_B, build_qm(c, PEER_B, QM_ID, 2), 4.0);
+    send_qm(c, PEER_A, QM_ID, 3);
+    return ex;
+}
+
+static const ike_exchange_t *am3_lost(conv_t *c)
+{
+    const ike_exchange_t *ex = send_am(c, 1)->exchange;
+    send_am(c, 2);
+    send_am(c, 3);
+    send_msg(c, other(c->initiator), build_am(c, 2), 4.0);
+    return ex;
+}
+
+static const ike_exchange_t *mm6_lost(conv_t *c)
+{
+    const ike_exchange_t *ex = send_mm(c, 1)->exchange;
+    for (unsigned step = 2; step <= 6; step++)
+        send_mm(c, step);
+    send_mm_resend(c, 5);
+    return ex;
+}
+
 /* ---- the scenarios ------------------------------------------------------------------ */
 
 #define MM IKE_KIND_MAIN
@@ -525,6 +556,17 @@ static const scenario_t scenarios[] = {
     { "qm2-lost", "reply-lost", QM, 3, IKE_EV_PEER_RESEND, 0, qm2_lost,
       3, IKE_EV_PEER_RESEND, 0, 2, 11, { 8, 10, 9 },
       "QM#2 sent twice; the initiator resent QM#1 instead of answering" },
+    { "mm6-lost", "reply-lost", MM, 6, IKE_EV_PEER_RESEND, 0, mm6_lost,
+      6, IKE_EV_PEER_RESEND, 0, 1, 7, { 6, 7 },
+      "MM#6 sent once; the initiator then resent MM#5, as if MM#6 never arrived" },
+
+    /* the final step sent, and its receiver repeats what it answered */
+    { "qm3-lost", "qm3-lost", QM, 3, IKE_EV_PEER_RESEND, 0, qm3_lost,
+      3, IKE_EV_PEER_RESEND, 0, 2, 11, { 9, 11, 10 },
+      "QM#3 sent twice; the responder then resent QM#2, as if QM#3 never arrived" },
+    { "am3-lost", "am3-lost", AM, 3, IKE_EV_PEER_RESEND, 0, am3_lost,
+      3, IKE_EV_PEER_RESEND, 0, 1, 4, { 3, 4 },
+      "AM#3 sent once; the responder then resent AM#2, as if AM#3 never arrived" },
 
     /* MM#4 arrived, MM#5 never seen */
     { "nat-then-nothing-on-4500", "nat-t-blocked", MM, 5, IKE_EV_NAT_SILENCE, 0, mm4_nat_silence,

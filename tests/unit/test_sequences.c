@@ -598,6 +598,26 @@ static void test_transaction_after_mm6(void)
     ike_model_free(model);
 }
 
+/* A responder's QM#2 resend that left before QM#3 could reach it crosses QM#3 on the
+ * wire: not evidence that QM#3 was lost.  One that left later is. */
+static void test_qm2_resend_crossing_qm3(void)
+{
+    ike_model_t *model = ike_model_new(NULL);
+    conv_t c;
+    conv_init(&c, model, 0xb00, PEER_A);
+    phase1(&c);
+    ike_result_t *q1 = send_qm(&c, PEER_A, 0xb001, 1);
+    send_qm(&c, PEER_B, 0xb001, 2);
+    send_msg(&c, PEER_A, build_qm(&c, PEER_A, 0xb001, 3), 4.0); /* a slow initiator */
+    ike_result_t *crossing = send_msg(&c, PEER_B, build_qm(&c, PEER_B, 0xb001, 2), 0.5);
+    g_assert_cmpuint(crossing->retrans_of, ==, q1->frame + 1);
+    assert_complete(q1->exchange);
+    /* its next timer fires long after QM#3 arrived: QM#3 was not accepted */
+    send_msg(&c, PEER_B, build_qm(&c, PEER_B, 0xb001, 2), 8.0);
+    assert_stalled(q1->exchange, &long_capture, 3, IKE_EV_PEER_RESEND, "qm3-lost");
+    ike_model_free(model);
+}
+
 /* ---- request/response links ------------------------------------------------------- */
 
 static void test_request_response_links(void)
@@ -900,6 +920,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sequences/dpd-while-quick-mode-pending", test_dpd_while_quick_mode_pending);
     g_test_add_func("/sequences/simultaneous-main-modes", test_simultaneous_main_modes);
     g_test_add_func("/sequences/transaction-after-mm6", test_transaction_after_mm6);
+    g_test_add_func("/sequences/qm2-resend-crossing-qm3", test_qm2_resend_crossing_qm3);
     g_test_add_func("/sequences/request-response-links", test_request_response_links);
     g_test_add_func("/sequences/icmp-error-quoting-mm1", test_icmp_error_quoting_mm1);
     g_test_add_func("/sequences/same-frame-twice", test_same_frame_twice_is_a_resend);
