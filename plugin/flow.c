@@ -60,7 +60,7 @@ static gchar *comment_of(const ike_result_t *res, const ike_diag_context_t *ctx)
     const char *notify = res->notify ? ike_notify_name(res->notify) : NULL;
     if (notify)
         g_string_append_printf(s, " %s", notify);
-    if (ike_kind_final_step((ike_kind_t)res->exchange->kind))
+    if (ike_kind_judged((ike_kind_t)res->exchange->kind))
         append_verdict(s, res->exchange, ctx, res->frame);
     if (res->answers && res->answers != res->exchange)
         append_verdict(s, res->answers, ctx, res->frame);
@@ -80,7 +80,7 @@ static void rewrite_comment(uint32_t frame, const ike_diag_context_t *ctx)
 static void refresh_sa_comments(void *owner _U_, const ike_sa_t *sa, const ike_diag_context_t *ctx)
 {
     for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-        if (!ike_kind_final_step((ike_kind_t)ex->kind))
+        if (!ike_kind_judged((ike_kind_t)ex->kind))
             continue;
         ike_verdict_t v;
         ike_diagnose(ex, ctx, &v);

@@ -250,15 +250,11 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     const char *outcome = ike_outcome_name((ike_outcome_t)v->outcome);
     if (!outcome)
         return;
-    if (ex->kind == IKE_KIND_QUICK)
-        snprintf(name, sizeof name, "QM%u", ex->index);
-    else
-        snprintf(name, sizeof name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
-    add_generated_string(tree, hf_verdict_exchange, name);
+    add_generated_string(tree, hf_verdict_exchange, ike_exchange_name(ex, name, sizeof name));
     add_generated_string(tree, hf_outcome, outcome);
     if (v->outcome == IKE_OUTCOME_COMPLETE || v->outcome == IKE_OUTCOME_ORPHAN)
         return;
-    ike_step_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
+    ike_stall_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
     add_generated_string(tree, hf_stall, stall);
     ike_evidence_text(ex, v, evidence, sizeof evidence);
     if (v->outcome == IKE_OUTCOME_CUT) {
@@ -300,7 +296,7 @@ unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, i
     unsigned n = 0;
     for (unsigned i = 0; i < 2; i++) {
         const ike_exchange_t *ex = candidates[i];
-        if (!ex || !ike_kind_final_step((ike_kind_t)ex->kind) || (i == 1 && ex == candidates[0]))
+        if (!ex || !ike_kind_judged((ike_kind_t)ex->kind) || (i == 1 && ex == candidates[0]))
             continue;
         ike_diagnose(ex, &opt->diag, &out[n]);
         /* Once the capture is whole, on the exchange's last frame; before, only a verdict
@@ -329,7 +325,7 @@ gboolean render_warns(const ike_result_t *res, const render_options_t *opt)
 static void render_title(proto_item *ti, const ike_result_t *res, const char *label, const render_options_t *opt)
 {
     proto_item_append_text(ti, ": %s %s", label, arrow((ike_role_t)res->role));
-    const ike_exchange_t *ex = ike_kind_final_step((ike_kind_t)res->kind) ? res->exchange : res->answers;
+    const ike_exchange_t *ex = ike_kind_judged((ike_kind_t)res->kind) ? res->exchange : res->answers;
     if (!ex)
         return;
     ike_verdict_t v;
@@ -337,7 +333,7 @@ static void render_title(proto_item *ti, const ike_result_t *res, const char *la
     if (v.outcome != IKE_OUTCOME_STALLED)
         return;
     char stall[16];
-    ike_step_label((ike_kind_t)ex->kind, v.stall_step, stall, sizeof stall);
+    ike_stall_label((ike_kind_t)ex->kind, v.stall_step, stall, sizeof stall);
     proto_item_append_text(ti, " (SA %u stalled at %s: %s)", ex->sa->number, stall, v.rule->cause);
 }
 

@@ -153,6 +153,8 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
     const ike_exchange_t *judged = view.judged.exchange;
     if (judged && judged->kind == IKE_KIND_QUICK)
         g_string_append_printf(out, " (Quick Mode %u)", judged->index);
+    else if (judged && judged->kind == IKE_KIND_TRANSACTION)
+        g_string_append_printf(out, " (XAUTH, Transaction exchange %u)", judged->index);
     else if (judged)
         g_string_append_printf(out, " (%s)", ike_kind_name((ike_kind_t)judged->kind));
     if (view.seconds >= 0)

@@ -174,7 +174,7 @@ static void refresh_sa_rows(void *owner, const ike_sa_t *sa, const ike_diag_cont
     put_sa_row(table, sa, ctx);
     guint row = 0;
     for (const ike_exchange_t *ex = sa->exchanges; ex && row < VIEWS_MAX_QUICK; ex = ex->next_in_sa)
-        if (ex->kind == IKE_KIND_QUICK)
+        if (ex->kind == IKE_KIND_QUICK || (ex->kind == IKE_KIND_TRANSACTION && views_exchange_has_verdict(ex, ctx)))
             put_quick_row(table, ++row, ex, ctx);
 }
 
@@ -412,7 +412,9 @@ static void json_print_sa(const view_tracker_t *t, const ike_sa_t *sa, const ike
     g_string_append_c(s, '[');
     unsigned quick = 0;
     for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-        if (!ike_kind_final_step((ike_kind_t)ex->kind) || (ex->kind == IKE_KIND_QUICK && ++quick > VIEWS_MAX_QUICK))
+        if (!ike_kind_judged((ike_kind_t)ex->kind) || (ex->kind == IKE_KIND_QUICK && ++quick > VIEWS_MAX_QUICK))
+            continue;
+        if (ex->kind == IKE_KIND_TRANSACTION && !views_exchange_has_verdict(ex, ctx))
             continue;
         if (s->str[s->len - 1] != '[')
             g_string_append_c(s, ',');

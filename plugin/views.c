@@ -24,10 +24,7 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
     out->exchange = ex;
     out->seconds = -1;
     ike_diagnose(ex, ctx, &out->verdict);
-    if (ex->kind == IKE_KIND_QUICK)
-        snprintf(out->name, sizeof out->name, "QM%u", ex->index);
-    else
-        snprintf(out->name, sizeof out->name, "%s", ike_kind_abbrev((ike_kind_t)ex->kind));
+    ike_exchange_name(ex, out->name, sizeof out->name);
     /* A negotiating exchange none of whose messages could be numbered (a malformed
      * first message): nothing of its start is in the capture, so it counts as orphan
      * rather than having no outcome at all. */
@@ -35,11 +32,18 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
         out->verdict.outcome = IKE_OUTCOME_ORPHAN;
     out->outcome = ike_outcome_name((ike_outcome_t)out->verdict.outcome);
     if (out->verdict.stall_step)
-        ike_step_label((ike_kind_t)ex->kind, out->verdict.stall_step, out->stall, sizeof out->stall);
+        ike_stall_label((ike_kind_t)ex->kind, out->verdict.stall_step, out->stall, sizeof out->stall);
     if (out->verdict.rule)
         out->cause = out->verdict.rule->cause;
     if (out->verdict.outcome == IKE_OUTCOME_COMPLETE)
         out->seconds = ex->last_time - ex->first_time;
+}
+
+bool views_exchange_has_verdict(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    ike_verdict_t v;
+    ike_diagnose(ex, ctx, &v);
+    return v.outcome != IKE_OUTCOME_NONE;
 }
 
 /* Stalled is worse than cut, cut worse than orphan: the order a reader cares about. */
@@ -53,14 +57,15 @@ static int severity(ike_outcome_t outcome)
     }
 }
 
-/* The worst unfinished Quick Mode (the first of equals) and the first completed one. */
+/* The worst unfinished Quick Mode or XAUTH (the first of equals) and the first
+ * completed Quick Mode. */
 static void judge_quick_modes(const ike_sa_t *sa, const ike_diag_context_t *ctx, exchange_view_t *worst,
                               exchange_view_t *first_complete)
 {
     unsigned seen = 0;
     exchange_view_t v;
     for (const ike_exchange_t *ex = sa->exchanges; ex && seen < VIEWS_MAX_QUICK; ex = ex->next_in_sa) {
-        if (ex->kind != IKE_KIND_QUICK)
+        if (ex->kind != IKE_KIND_QUICK && ex->kind != IKE_KIND_TRANSACTION)
             continue;
         seen++;
         views_describe_exchange(ex, ctx, &v);
@@ -261,7 +266,8 @@ static double next_deadline(const ike_sa_t *sa, const ike_diag_context_t *ctx)
     for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
         double when = ex->last_time + ctx->silence_threshold;
-        if (final && ex->highest_step && ex->highest_step < final && when > ctx->capture_end && when < next)
+        bool open = ex->kind == IKE_KIND_TRANSACTION || (final && ex->highest_step && ex->highest_step < final);
+        if (open && when > ctx->capture_end && when < next)
             next = when;
     }
     return next;

@@ -35,10 +35,20 @@ static bool in_answer_window(const ike_exchange_t *ex, const ike_msg_t *msg)
     return ex->highest_step && msg->time - ex->last_time <= ANSWER_WINDOW;
 }
 
+/* Phase 1 is the SA's newest negotiation: only Informationals came after it (no Quick
+ * Mode, no XAUTH or Mode-Config Transaction, which a Delete would be about instead). */
+static bool phase1_is_newest(const ike_sa_t *sa)
+{
+    for (const ike_exchange_t *ex = sa->phase1->next_in_sa; ex; ex = ex->next_in_sa)
+        if (ex->kind != IKE_KIND_INFO)
+            return false;
+    return true;
+}
+
 /* The exchange an Informational may answer: phase 1 while it is not done, then the
  * oldest Quick Mode still waiting whose last message is recent, then a finished phase 1
- * that no Quick Mode followed (its MM#6 refused), if recent.  DPD and other traffic of a
- * healthy SA answer nothing. */
+ * that nothing but Informationals followed (its MM#6 refused), if recent.  DPD and other
+ * traffic of a healthy SA answer nothing. */
 static ike_exchange_t *pending_exchange(const ike_sa_t *sa, const ike_msg_t *msg)
 {
     if (sa->phase1 && !sa->phase1_done)
@@ -46,7 +56,9 @@ static ike_exchange_t *pending_exchange(const ike_sa_t *sa, const ike_msg_t *msg
     for (ike_exchange_t *q = sa->pending_quick; q; q = q->next_pending)
         if (in_answer_window(q, msg))
             return q; /* the oldest */
-    return sa->n_quick == 0 && sa->phase1 && in_answer_window(sa->phase1, msg) ? sa->phase1 : NULL;
+    if (sa->n_quick == 0 && sa->phase1 && in_answer_window(sa->phase1, msg) && phase1_is_newest(sa))
+        return sa->phase1;
+    return NULL;
 }
 
 /* A readable Informational with status notifies only (R-U-THERE, INITIAL-CONTACT) and

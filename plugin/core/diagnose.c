@@ -119,9 +119,77 @@ static uint32_t verdict_frame(const ike_exchange_t *ex)
     return frame;
 }
 
+/* ---- XAUTH (draft-beaulieu-ike-xauth-02) in Transaction exchanges after phase 1 ---- */
+
+/* Phase 1 chose an XAUTH authentication method (65001-65010, draft section 7.2). */
+static bool xauth_negotiated(const ike_sa_t *sa)
+{
+    const ike_exchange_t *p1 = sa->phase1;
+    return p1 && p1->has_chosen && p1->chosen.auth_method >= 65001 && p1->chosen.auth_method <= 65010;
+}
+
+/* What came after a Transaction exchange in its SA: progress (a Quick Mode, or an XAUTH
+ * that succeeded, so a failed try was retried) or only Informationals; the first
+ * Informational after it, 0 if none. */
+static bool progress_after(const ike_exchange_t *ex, bool *more_xauth, uint32_t *info_frame)
+{
+    *more_xauth = false;
+    *info_frame = 0;
+    for (const ike_exchange_t *later = ex->next_in_sa; later; later = later->next_in_sa) {
+        if (later->kind == IKE_KIND_QUICK || later->xauth_status == IKE_XAUTH_OK)
+            return true;
+        if (later->kind == IKE_KIND_TRANSACTION)
+            *more_xauth = true;
+        else if (later->kind == IKE_KIND_INFO && !*info_frame && later->first_frame > ex->last_frame)
+            *info_frame = later->first_frame;
+    }
+    return false;
+}
+
+/* With keys the gateway's XAUTH_STATUS tells.  Without, the SA's last Transaction
+ * exchange, on a phase 1 that chose XAUTH, followed by an Informational (a Delete) or by
+ * silence instead of Quick Mode (shared/reference: ASA 713166/713167, libreswan refusing
+ * Quick Mode until XAUTH is done). */
+static void diagnose_transaction(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
+{
+    bool more_xauth;
+    uint32_t info_frame;
+    if (progress_after(ex, &more_xauth, &info_frame) || ex->xauth_status == IKE_XAUTH_OK)
+        return;
+    ike_evidence_t evidence;
+    if (ex->xauth_status == IKE_XAUTH_FAIL)
+        evidence = IKE_EV_XAUTH_STATUS;
+    else if (more_xauth || !xauth_negotiated(ex->sa))
+        return;
+    else if (info_frame)
+        evidence = IKE_EV_GIVEUP;
+    else if (ctx->capture_end - ex->last_time >= ctx->silence_threshold)
+        evidence = IKE_EV_SILENCE;
+    else
+        evidence = IKE_EV_NONE;
+    v->stall_step = 1;
+    v->frame = info_frame > ex->last_frame ? info_frame : ex->last_frame;
+    if (evidence == IKE_EV_NONE) {
+        v->outcome = IKE_OUTCOME_CUT;
+        return;
+    }
+    v->outcome = IKE_OUTCOME_STALLED;
+    v->evidence = (uint8_t)evidence;
+    v->sends = 1;
+    v->so_far = ctx->partial;
+    v->rule = ike_rule_find(IKE_KIND_TRANSACTION, 0, 1, evidence, 0);
+    add_evidence(v, ex->xauth_status_frame ? ex->xauth_status_frame : ex->first_frame);
+    add_evidence(v, ex->last_frame);
+    add_evidence(v, info_frame);
+}
+
 void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
 {
     *v = (ike_verdict_t){ 0 };
+    if (ex->kind == IKE_KIND_TRANSACTION) {
+        diagnose_transaction(ex, ctx, v);
+        return;
+    }
     unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
     if (!final || ex->highest_step == 0)
         return;
@@ -166,8 +234,30 @@ static const char *owing_side(const ike_exchange_t *ex)
     return initiator_owes ? "initiator" : "responder";
 }
 
+static const char *xauth_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
+{
+    uint32_t last = v->n_evidence ? v->evidence_frames[v->n_evidence - 1] : 0;
+    switch ((ike_evidence_t)v->evidence) {
+    case IKE_EV_XAUTH_STATUS:
+        snprintf(buf, size, "the gateway's XAUTH status in frame %u says FAIL (read with keys)",
+                 ex->xauth_status_frame);
+        break;
+    case IKE_EV_GIVEUP:
+        snprintf(buf, size, "XAUTH ran in a Transaction exchange (frames %u-%u), then an Informational in "
+                 "frame %u instead of QM#1", ex->first_frame, ex->last_frame, last);
+        break;
+    default:
+        snprintf(buf, size, "XAUTH ran in a Transaction exchange (frames %u-%u), then silence instead of QM#1",
+                 ex->first_frame, ex->last_frame);
+        break;
+    }
+    return buf;
+}
+
 const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
 {
+    if (ex->kind == IKE_KIND_TRANSACTION)
+        return xauth_evidence_text(ex, v, buf, size);
     char last[16], prev[16];
     const char *who = owing_side(ex);
     const char *code = ike_notify_name(v->notify);
@@ -240,7 +330,7 @@ const char *ike_verdict_headline(const ike_exchange_t *ex, const ike_verdict_t *
         buf[0] = '\0';
     if (!v->rule)
         return buf;
-    ike_step_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
+    ike_stall_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
     ike_evidence_text(ex, v, evidence, sizeof evidence);
     snprintf(buf, size, "Stalled at %s: %s (%s)", stall, v->rule->summary, evidence);
     return buf;

@@ -34,6 +34,7 @@ typedef enum ike_evidence {
     IKE_EV_GIVEUP, /* the last sender sent an Informational (Delete) and stopped */
     IKE_EV_SUPERSEDED, /* the same peers started a fresh phase 1 */
     IKE_EV_SILENCE, /* nothing for at least the silence threshold */
+    IKE_EV_XAUTH_STATUS, /* the XAUTH gateway's status says FAIL (read with keys) */
     IKE_EV_ANY, /* rule tables only: any evidence */
 } ike_evidence_t;
 

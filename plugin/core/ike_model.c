@@ -57,6 +57,11 @@ unsigned ike_kind_final_step(ike_kind_t kind)
     }
 }
 
+bool ike_kind_judged(ike_kind_t kind)
+{
+    return ike_kind_final_step(kind) || kind == IKE_KIND_TRANSACTION;
+}
+
 /* ---- small helpers -------------------------------------------------------------- */
 
 /* GLib 2.74 (Debian 12) g_int64_hash keeps only the low 32 bits of a key, and every

@@ -133,6 +133,8 @@ struct ike_exchange {
     uint8_t n_proxy_ids; /* QM#1's IDci, IDcr (keys), in proxy_ids */
     ike_proxy_id_t *proxy_ids; /* NULL until seen */
     ike_transform_t chosen;
+    uint8_t xauth_status; /* Transaction: ike_xauth_status_t of the gateway's SET (keys) */
+    uint32_t xauth_status_frame; /* the frame that SET it, 0 if none */
     struct stored_result *newest_original; /* the model's own: where resends are found */
 };
 
@@ -183,5 +185,9 @@ uint32_t ike_exchange_message_id(const ike_exchange_t *ex);
 
 /* The step that ends an exchange of this kind (6, 3, 3), or 0 for INFO/TXN. */
 unsigned ike_kind_final_step(ike_kind_t kind);
+
+/* Exchanges that get a verdict: the negotiating ones, and Transaction exchanges (XAUTH,
+ * whose failure stops the SA before Quick Mode).  Informationals only answer others. */
+bool ike_kind_judged(ike_kind_t kind);
 
 #endif

@@ -78,6 +78,23 @@ enum ike_notify_type {
     IKE_N_R_U_THERE_ACK = 36137,
 };
 
+/* The Attributes payload of a Transaction exchange: its type (draft-dukes-ike-mode-cfg-02
+ * section 3.2) and the XAUTH_STATUS attribute a gateway SETs at the end of XAUTH
+ * (draft-beaulieu-ike-xauth-02 section 6.2: 1 OK, 0 FAIL).  Readable only with keys. */
+enum ike_cfg_type {
+    IKE_CFG_REQUEST = 1,
+    IKE_CFG_REPLY = 2,
+    IKE_CFG_SET = 3,
+    IKE_CFG_ACK = 4,
+};
+#define IKE_ATTR_XAUTH_STATUS 16527
+
+typedef enum ike_xauth_status {
+    IKE_XAUTH_NOT_SEEN = 0,
+    IKE_XAUTH_FAIL,
+    IKE_XAUTH_OK,
+} ike_xauth_status_t;
+
 #define IKE_MSG_MAX_NOTIFY 4
 #define IKE_MSG_MAX_TRANSFORMS 8
 #define IKE_MSG_MAX_NAT_D 3
@@ -145,6 +162,8 @@ typedef struct ike_msg {
     uint8_t n_nat_d; /* NAT-D payloads (RFC 3947 section 3.2): the first hashes the */
     uint8_t nat_d_len[IKE_MSG_MAX_NAT_D]; /* destination, the others the sender */
     uint8_t nat_d[IKE_MSG_MAX_NAT_D][IKE_NAT_D_MAX_LEN];
+    uint8_t cfg_type; /* enum ike_cfg_type of a readable Attributes payload, else 0 */
+    uint8_t xauth_status; /* ike_xauth_status_t: a readable XAUTH_STATUS attribute */
     uint8_t n_proxy_ids; /* Quick Mode ID payloads: the initiator's (IDci), then the */
     ike_proxy_id_t proxy_ids[2]; /* responder's (IDcr), RFC 2409 section 5.5 */
     uint64_t digest; /* ike_digest() of the raw ISAKMP bytes */

@@ -216,6 +216,27 @@ static void read_sa(const uint8_t *sa, size_t length, ike_msg_t *msg)
     }
 }
 
+/* An Attributes payload (draft-dukes-ike-mode-cfg-02 section 3.2): its type, and the
+ * XAUTH_STATUS attribute among its TV/TLV attributes (RFC 2408 section 3.3 format). */
+#define CFG_ATTRIBUTES_OFFSET 8 /* after type, reserved, identifier */
+static void read_cfg(const uint8_t *p, size_t length, ike_msg_t *msg)
+{
+    if (length < CFG_ATTRIBUTES_OFFSET)
+        return;
+    msg->cfg_type = p[4];
+    for (size_t off = CFG_ATTRIBUTES_OFFSET; off + 4 <= length;) {
+        uint16_t type = be16(p + off) & (uint16_t)~ATTR_TV_BIT;
+        bool tv = (be16(p + off) & ATTR_TV_BIT) != 0;
+        size_t value_len = tv ? 2 : be16(p + off + 2);
+        const uint8_t *value = tv ? p + off + 2 : p + off + 4;
+        if (!tv && off + 4 + value_len > length)
+            return;
+        if (type == IKE_ATTR_XAUTH_STATUS && value_len == 2)
+            msg->xauth_status = be16(value) ? IKE_XAUTH_OK : IKE_XAUTH_FAIL;
+        off += tv ? 4 : 4 + value_len;
+    }
+}
+
 /* The payload kind as ike_msg_t keeps it: drafts and fragments folded in, 0 if none. */
 static unsigned kind_of(unsigned type)
 {
@@ -247,6 +268,9 @@ static void read_payload(unsigned type, const uint8_t *p, size_t length, ike_msg
             id->len = (uint8_t)(n < IKE_PROXY_ID_MAX_DATA ? n : IKE_PROXY_ID_MAX_DATA);
             memcpy(id->data, p + ID_DATA_OFFSET, id->len);
         }
+        break;
+    case IKE_PL_ATTR:
+        read_cfg(p, length, msg);
         break;
     case IKE_PL_NAT_D: /* the hash (RFC 3947 section 3.2) */
         if (data_len && data_len <= IKE_NAT_D_MAX_LEN && msg->n_nat_d < IKE_MSG_MAX_NAT_D) {

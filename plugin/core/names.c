@@ -4,6 +4,7 @@
 #include "names.h"
 
 #include <glib.h>
+#include <stdio.h>
 
 
 const char *ike_kind_abbrev(ike_kind_t kind)
@@ -48,6 +49,22 @@ const char *ike_step_label(ike_kind_t kind, unsigned step, char *buf, size_t siz
     g_strlcpy(buf, ike_kind_abbrev(kind), size);
     g_strlcat(buf, d, size);
     return buf;
+}
+
+const char *ike_exchange_name(const ike_exchange_t *ex, char *buf, size_t size)
+{
+    if (ex->kind == IKE_KIND_QUICK || ex->kind == IKE_KIND_TRANSACTION)
+        snprintf(buf, size, "%s%u", ike_kind_abbrev((ike_kind_t)ex->kind), ex->index);
+    else
+        g_strlcpy(buf, ike_kind_abbrev((ike_kind_t)ex->kind), size);
+    return buf;
+}
+
+const char *ike_stall_label(ike_kind_t kind, unsigned stall_step, char *buf, size_t size)
+{
+    if (kind == IKE_KIND_TRANSACTION)
+        return g_strlcpy(buf, "XAUTH", size), buf;
+    return ike_step_label(kind, stall_step, buf, size);
 }
 
 const char *ike_label(const ike_result_t *res, char *buf, size_t size)

@@ -11,6 +11,11 @@
 const char *ike_label(const ike_result_t *res, char *buf, size_t size);
 /* "MM#5" for a step of a kind. */
 const char *ike_step_label(ike_kind_t kind, unsigned step, char *buf, size_t size);
+/* An exchange's name in its SA: MM, AM, QM1, QM2 ..., TXN1 ... (numbered within the SA,
+ * in order of first appearance), INFO. */
+const char *ike_exchange_name(const ike_exchange_t *ex, char *buf, size_t size);
+/* The stall point of a verdict: a step label, or XAUTH for a Transaction exchange. */
+const char *ike_stall_label(ike_kind_t kind, unsigned stall_step, char *buf, size_t size);
 const char *ike_kind_name(ike_kind_t kind); /* "Main Mode" ... */
 const char *ike_kind_abbrev(ike_kind_t kind); /* "MM", "AM", "QM", "INFO", "TXN" */
 const char *ike_role_name(ike_role_t role); /* "initiator", "responder" */

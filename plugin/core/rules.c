@@ -12,6 +12,7 @@
 #define MM IKE_KIND_MAIN
 #define AM IKE_KIND_AGGRESSIVE
 #define QM IKE_KIND_QUICK
+#define TXN IKE_KIND_TRANSACTION
 
 #define CHECK_P1_POLICY                                                                     \
     "Compare the phase-1 policies on both peers: Cisco 'crypto isakmp policy' (encryption, " \
@@ -35,6 +36,11 @@
     "Make the crypto ACLs mirror images: Cisco 'crypto map ... match address ACL' and 'set " \
     "peer'; strongSwan 'local_ts'/'remote_ts' must equal the peer's remote/local; if they "  \
     "match, compare the mode (transform-set 'mode', strongSwan 'mode')."
+
+#define CHECK_XAUTH                                                                             \
+    "Check the XAUTH user name and password on the client and on the gateway: Cisco 'crypto " \
+    "map NAME client authentication list' and its AAA users; ASA tunnel-group and its AAA "   \
+    "server; strongSwan 'xauth' secrets or the gateway's user backend."
 
 #define REPLY_LOST(kind, stall, after, what)                                                         \
     { kind, stall, IKE_EV_PEER_RESEND, 0, "reply-lost", what " lost on the way back",                    \
@@ -214,6 +220,18 @@ const ike_rule_t ike_rules[] = {
       "Check the initiator's logs: it got QM#2 and stopped; compare the transform sets and "
       "lifetimes, and check that it can install IPsec SAs.",
       "IPSEC: failed to create IPsec SA (on the initiator)", 0 },
+
+    /* ---- XAUTH after phase 1 (Transaction exchanges): Quick Mode never started ---- */
+    { TXN, 1, IKE_EV_XAUTH_STATUS, 0, "xauth-failed", "XAUTH user authentication failed",
+      "a wrong XAUTH user name or password, or a user the gateway does not allow",
+      CHECK_XAUTH, "ASA: 713166/713167 ... failed user authentication", 0 },
+    { TXN, 1, IKE_EV_ANY, 0, "xauth-failed", "XAUTH did not lead to Quick Mode",
+      "a wrong XAUTH user name or password; a Mode-Config failure (no address for the client); "
+      "or, on a site-to-site tunnel, a gateway that asks for XAUTH where none is expected (a "
+      "Cisco crypto map that also serves remote-access clients, PSK without 'no-xauth'); the "
+      "keys would show the gateway's XAUTH status",
+      CHECK_XAUTH " For site-to-site peers: 'crypto isakmp key KEY address PEER no-xauth'.",
+      "ASA: 713166/713167 ... failed user authentication", 0 },
 
     /* ---- anything else: say where it stopped and that no rule knows more ---- */
     { MM, 0, IKE_EV_ANY, 0, "unclassified", "Main Mode stopped",

@@ -201,6 +201,11 @@ void ike_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *
     if (ex->kind == IKE_KIND_INFO || ex->kind == IKE_KIND_TRANSACTION) {
         if (ex->kind == IKE_KIND_INFO)
             res->answers = ike_attach_informational(sa, msg, res);
+        else if (msg->cfg_type == IKE_CFG_SET && msg->xauth_status && !ex->xauth_status_frame) {
+            ex->xauth_status = msg->xauth_status;
+            ex->xauth_status_frame = msg->frame;
+            ex->answer.first_frame = msg->frame; /* a single pass can show a FAIL here */
+        }
     } else if (step == 0) {
         res->notes |= IKE_NOTE_UNEXPECTED;
     } else {

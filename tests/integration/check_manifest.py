@@ -69,8 +69,7 @@ def compare_frames(cap, frames, tag, errors):
 
 def compare_verdicts(cap, verdicts, tag, errors, with_keys):
     for ex in cap.exchanges:
-        cause = ex.cause_with_keys if (with_keys and ex.cause_with_keys) else ex.cause
-        want = (ex.outcome, ex.stall, cause)
+        want = ex.expected(with_keys)
         got = verdicts.get((ex.sa, ex.name))
         if got != want:
             errors.append("%s SA %d %s: expected %s, got %s" % (tag, ex.sa, ex.name, want, got))
@@ -148,7 +147,8 @@ def check_fields(cap, frames, tag, errors, with_keys):
             return
         headers[num] = (fr.isakmp["isakmp.ispi"], fr.isakmp.get("isakmp.messageid", ""))
     want = derive.derive(cap, headers)
-    stalled = {(e.sa, e.name): e for e in cap.exchanges if e.outcome == "stalled"}
+    stalled = {(e.sa, e.name): e for e in cap.exchanges if e.expected(with_keys)[0] == "stalled"}
+    stalled_ever = {(e.sa, e.name) for e in cap.exchanges if "stalled" in (e.expected(False)[0], e.expected(True)[0])}
     by_name = {(e.sa, e.name): e for e in cap.exchanges}
     verdict_frames = {}
     for num, exp in sorted(want.items()):
@@ -214,8 +214,7 @@ def check_fields(cap, frames, tag, errors, with_keys):
         for name, outcome in zip(names, outcomes):
             ex = by_name.get((exp["sa"], name))
             if outcome == "stalled" and ex:
-                cause = ex.cause_with_keys if with_keys and ex.cause_with_keys else ex.cause
-                want_ids.append("ikediag.stalled." + cause.replace("-", "_"))
+                want_ids.append("ikediag.stalled." + ex.expected(with_keys)[2].replace("-", "_"))
         want_ids += ["ikediag.cut"] * outcomes.count("cut")
         if unanswered(cap, want, frames, num):
             want_ids.append("ikediag.unanswered")
@@ -245,7 +244,11 @@ def check_fields(cap, frames, tag, errors, with_keys):
         first = ev[0]
         sent = 1 + sum(1 for w in want.values() if w["retransmission"] == first)
         times = "sent once" if sent == 1 else "sent %d times" % sent
-        facts = ["Stalled at %s:" % ex.stall, "%s %s" % (want[first]["msg"], times)]
+        stall = ex.expected(with_keys)[1]
+        if stall == "XAUTH":  # no request resent: the evidence names the frames
+            facts = ["Stalled at XAUTH:", "frame %d" % first]
+        else:
+            facts = ["Stalled at %s:" % stall, "%s %s" % (want[first]["msg"], times)]
         notify = [cap.notifies[f] for f in ev if f in cap.notifies and (with_keys or cap.notifies[f][2] == "clear")]
         facts += [n[1] for n in notify]
         text = " ".join(fr.all("ikediag.cause.text"))
@@ -255,7 +258,7 @@ def check_fields(cap, frames, tag, errors, with_keys):
         if not any(c.strip() for c in fr.all("ikediag.cause.cisco")):
             errors.append("%s: empty ikediag.cause.cisco" % where)
     for key in cap.evidence:
-        if key not in stalled:
+        if key not in stalled_ever:
             errors.append("%s: evidence line for %s, which is not a stalled exchange" % (tag, key))
 
 

@@ -20,6 +20,15 @@ class Exchange:
     stall: str  # "-" when none
     cause: str  # "-" when none
     cause_with_keys: Optional[str]
+    outcome_with_keys: Optional[str] = None  # when the keys change the outcome too
+    stall_with_keys: Optional[str] = None
+
+    def expected(self, with_keys):
+        """(outcome, stall, cause) as the plugin should show them, with or without keys."""
+        if with_keys and self.outcome_with_keys:
+            return (self.outcome_with_keys, self.stall_with_keys, self.cause_with_keys)
+        cause = self.cause_with_keys if with_keys and self.cause_with_keys else self.cause
+        return (self.outcome, self.stall, cause)
 
 
 @dataclass
@@ -60,8 +69,11 @@ def parse(path):
             if word == "frame":
                 current.frames[int(tokens[0])] = Frame(int(tokens[0]), tokens[1], tokens[2], "resend" in tokens[3:])
             elif word == "exchange":
-                keys_cause = tokens[5] if len(tokens) > 5 else None
-                current.exchanges.append(Exchange(int(tokens[0]), tokens[1], tokens[2], tokens[3], tokens[4], keys_cause))
+                keys = tokens[5] if len(tokens) > 5 else None
+                ex = Exchange(int(tokens[0]), tokens[1], tokens[2], tokens[3], tokens[4], keys)
+                if keys and keys.count("/") == 2:  # OUTCOME/STALL/CAUSE with keys
+                    ex.outcome_with_keys, ex.stall_with_keys, ex.cause_with_keys = keys.split("/")
+                current.exchanges.append(ex)
             elif word == "proxy":
                 current.proxy_ids[int(tokens[0])] = rest.split(" ", 1)[1]
             elif word == "nat":

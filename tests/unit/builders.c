@@ -182,6 +182,31 @@ ike_result_t *send_txn(conv_t *c, enum peer from, uint32_t message_id, unsigned 
     return send_msg(c, from, m, 0.01);
 }
 
+ike_result_t *send_txn_read(conv_t *c, enum peer from, uint32_t message_id, unsigned content, uint8_t cfg_type,
+                            ike_xauth_status_t status)
+{
+    ike_msg_t m = msg_make(c, from, IKE_XCHG_TRANSACTION, message_id, IKE_FLAG_ENCRYPTED,
+                           IKE_PL_BIT(IKE_PL_HASH) | IKE_PL_BIT(IKE_PL_ATTR), 400 + content);
+    m.next_payload = IKE_PL_HASH;
+    m.decrypted = true;
+    m.cfg_type = cfg_type;
+    m.xauth_status = (uint8_t)status;
+    return send_msg(c, from, m, 0.01);
+}
+
+void send_phase1_with_auth(conv_t *c, uint16_t auth_method)
+{
+    for (unsigned step = 1; step <= 6; step++) {
+        ike_msg_t m = mm_msg(c, step);
+        if (step <= 2) {
+            m.n_transforms = m.n_transforms_total = 1;
+            m.transforms[0] = (ike_transform_t){ .encryption = 7, .key_length = 128, .hash = 2, .group = 14,
+                                                 .auth_method = auth_method };
+        }
+        send_msg(c, step % 2 ? c->initiator : other(c->initiator), m, 0.01);
+    }
+}
+
 ike_result_t *send_icmp_quoting(conv_t *c, ike_msg_t quoted, double dt)
 {
     quoted.in_icmp_error = true;

@@ -50,6 +50,12 @@ ike_msg_t build_info(const conv_t *c, enum peer from, uint32_t message_id, bool 
 ike_result_t *send_info_read(conv_t *c, enum peer from, uint32_t message_id, uint16_t notify);
 /* A Transaction (XAUTH / Mode-Cfg) message, encrypted; same content = same bytes. */
 ike_result_t *send_txn(conv_t *c, enum peer from, uint32_t message_id, unsigned content);
+/* The same, decrypted by the keys: an Attributes payload of this type, with an
+ * XAUTH_STATUS attribute unless status is IKE_XAUTH_NOT_SEEN. */
+ike_result_t *send_txn_read(conv_t *c, enum peer from, uint32_t message_id, unsigned content, uint8_t cfg_type,
+                            ike_xauth_status_t status);
+/* MM#1..MM#6 where MM#2 chooses this phase-1 authentication method (65001: XAUTH PSK). */
+void send_phase1_with_auth(conv_t *c, uint16_t auth_method);
 /* An ICMP error quoting `quoted`, as the glue hands it (in_icmp_error set). */
 ike_result_t *send_icmp_quoting(conv_t *c, ike_msg_t quoted, double dt);
 /* Interleave two conversations on one capture clock: `to` continues at `from`'s frame

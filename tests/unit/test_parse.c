@@ -448,6 +448,53 @@ static void test_notify_codes(void)
     g_byte_array_unref(b);
 }
 
+/* An Attributes payload (draft-dukes-ike-mode-cfg-02 3.2): type, reserved, identifier,
+ * then attributes in RFC 2408 3.3 format. */
+static size_t begin_cfg(GByteArray *b, unsigned next, unsigned cfg_type)
+{
+    size_t at = begin_payload(b, next);
+    put8(b, cfg_type);
+    put8(b, 0);
+    put16(b, 0);
+    return at;
+}
+
+static ike_msg_t parse_cfg(unsigned cfg_type, bool tv, unsigned status)
+{
+    GByteArray *b = g_byte_array_new();
+    size_t h = header(b, 1, 2, IKE_PL_HASH, 0x10, IKE_XCHG_TRANSACTION, 0, 0x7001);
+    opaque(b, IKE_PL_ATTR, 20);
+    size_t at = begin_cfg(b, 0, cfg_type);
+    put16(b, 16521); /* XAUTH_USER_NAME, TLV, 3 bytes: the status is found behind it */
+    put16(b, 3);
+    put_filler(b, 3, 1);
+    if (tv) {
+        put16(b, 0x8000 | IKE_ATTR_XAUTH_STATUS);
+        put16(b, status);
+    } else {
+        put16(b, IKE_ATTR_XAUTH_STATUS);
+        put16(b, 0); /* an ACK's empty TLV: no status */
+    }
+    end_payload(b, at);
+    end_message(b, h);
+    ike_msg_t m = parse(b);
+    g_byte_array_unref(b);
+    return m;
+}
+
+static void test_xauth_status(void)
+{
+    ike_msg_t fail = parse_cfg(IKE_CFG_SET, true, 0);
+    g_assert_false(fail.malformed);
+    g_assert_cmpuint(fail.cfg_type, ==, IKE_CFG_SET);
+    g_assert_cmpuint(fail.xauth_status, ==, IKE_XAUTH_FAIL);
+    ike_msg_t ok = parse_cfg(IKE_CFG_SET, true, 1);
+    g_assert_cmpuint(ok.xauth_status, ==, IKE_XAUTH_OK);
+    ike_msg_t ack = parse_cfg(IKE_CFG_ACK, false, 0);
+    g_assert_cmpuint(ack.cfg_type, ==, IKE_CFG_ACK);
+    g_assert_cmpuint(ack.xauth_status, ==, IKE_XAUTH_NOT_SEEN);
+}
+
 static void test_notify_too_short_for_a_type(void)
 {
     /* a notify payload that ends before its type field: its kind, no code */
@@ -1291,6 +1338,7 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/payloads/from-header-next", test_payload_kinds_from_header_next);
     g_test_add_func("/parse/notify/codes", test_notify_codes);
     g_test_add_func("/parse/notify/too-short", test_notify_too_short_for_a_type);
+    g_test_add_func("/parse/cfg/xauth-status", test_xauth_status);
     g_test_add_func("/parse/sa/phase1-main", test_phase1_transforms_main_mode);
     g_test_add_func("/parse/sa/phase1-aggressive", test_phase1_transforms_aggressive_mode);
     g_test_add_func("/parse/sa/not-read-elsewhere", test_no_transforms_outside_main_aggressive_quick);

@@ -432,11 +432,43 @@ static const ike_exchange_t *mm6_lost(conv_t *c)
     return ex;
 }
 
+/* XAUTH after phase 1: the gateway (phase-1 responder B) asks, the client answers, the
+ * gateway SETs the status, the client ACKs (draft-beaulieu-ike-xauth-02 section 4). */
+#define XAUTH_PSK 65001
+
+static const ike_exchange_t *xauth_status_fail(conv_t *c)
+{
+    send_phase1_with_auth(c, XAUTH_PSK);
+    send_txn_read(c, PEER_B, 0x7001, 1, IKE_CFG_REQUEST, IKE_XAUTH_NOT_SEEN);
+    send_txn_read(c, PEER_A, 0x7001, 2, IKE_CFG_REPLY, IKE_XAUTH_NOT_SEEN);
+    const ike_exchange_t *ex = send_txn_read(c, PEER_B, 0x7002, 3, IKE_CFG_SET, IKE_XAUTH_FAIL)->exchange;
+    send_txn_read(c, PEER_A, 0x7002, 4, IKE_CFG_ACK, IKE_XAUTH_NOT_SEEN);
+    return ex;
+}
+
+static const ike_exchange_t *xauth_unreadable(conv_t *c)
+{
+    send_phase1_with_auth(c, XAUTH_PSK);
+    send_txn(c, PEER_B, 0x7001, 1);
+    send_txn(c, PEER_A, 0x7001, 2);
+    const ike_exchange_t *ex = send_txn(c, PEER_B, 0x7002, 3)->exchange;
+    send_txn(c, PEER_A, 0x7002, 4);
+    return ex;
+}
+
+static const ike_exchange_t *xauth_then_delete(conv_t *c)
+{
+    const ike_exchange_t *ex = xauth_unreadable(c);
+    send_info(c, PEER_B, 0x7003, true, 0);
+    return ex;
+}
+
 /* ---- the scenarios ------------------------------------------------------------------ */
 
 #define MM IKE_KIND_MAIN
 #define AM IKE_KIND_AGGRESSIVE
 #define QM IKE_KIND_QUICK
+#define TXN IKE_KIND_TRANSACTION
 #define ANY IKE_EV_ANY
 
 static const scenario_t scenarios[] = {
@@ -567,6 +599,17 @@ static const scenario_t scenarios[] = {
     { "am3-lost", "am3-lost", AM, 3, IKE_EV_PEER_RESEND, 0, am3_lost,
       3, IKE_EV_PEER_RESEND, 0, 1, 4, { 3, 4 },
       "AM#3 sent once; the responder then resent AM#2, as if AM#3 never arrived" },
+
+    /* XAUTH after phase 1, and no Quick Mode */
+    { "status-fail-read", "xauth-failed", TXN, 1, IKE_EV_XAUTH_STATUS, 0, xauth_status_fail,
+      1, IKE_EV_XAUTH_STATUS, 0, 1, 10, { 9, 10 },
+      "the gateway's XAUTH status in frame 9 says FAIL (read with keys)" },
+    { "silence", "xauth-failed", TXN, 1, ANY, 0, xauth_unreadable,
+      1, IKE_EV_SILENCE, 0, 1, 10, { 9, 10 },
+      "XAUTH ran in a Transaction exchange (frames 9-10), then silence instead of QM#1" },
+    { "delete", "xauth-failed", TXN, 1, ANY, 0, xauth_then_delete,
+      1, IKE_EV_GIVEUP, 0, 1, 11, { 9, 10, 11 },
+      "XAUTH ran in a Transaction exchange (frames 9-10), then an Informational in frame 11 instead of QM#1" },
 
     /* MM#4 arrived, MM#5 never seen */
     { "nat-then-nothing-on-4500", "nat-t-blocked", MM, 5, IKE_EV_NAT_SILENCE, 0, mm4_nat_silence,
@@ -774,7 +817,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     for (size_t k = 0; k < N_SCENARIOS; k++) {
         const scenario_t *s = &scenarios[k];
-        const char *kind = s->kind == MM ? "mm" : s->kind == AM ? "am" : "qm";
+        const char *kind = s->kind == MM ? "mm" : s->kind == AM ? "am" : s->kind == QM ? "qm" : "txn";
         char *path = g_strdup_printf("/rules/%s/%s/%s", kind, s->cause, s->name);
         g_test_add_data_func(path, s, test_scenario);
         g_free(path);

@@ -618,6 +618,29 @@ static void test_qm2_resend_crossing_qm3(void)
     ike_model_free(model);
 }
 
+/* The XAUTH client deletes the SA right after the gateway's FAIL: the Delete is about
+ * XAUTH, not a refusal of MM#6 (test-pcaps/xauth-wrong-password, libreswan clients). */
+static void test_delete_after_failed_xauth(void)
+{
+    ike_model_t *model = ike_model_new(NULL);
+    conv_t c;
+    conv_init(&c, model, 0xc00, PEER_A);
+    send_phase1_with_auth(&c, 65001);
+    const ike_exchange_t *p1 = ike_model_first_sa(model)->phase1;
+    send_txn_read(&c, PEER_B, 0xc001, 1, IKE_CFG_REQUEST, IKE_XAUTH_NOT_SEEN);
+    send_txn_read(&c, PEER_A, 0xc001, 2, IKE_CFG_REPLY, IKE_XAUTH_NOT_SEEN);
+    ike_result_t *set = send_txn_read(&c, PEER_B, 0xc002, 3, IKE_CFG_SET, IKE_XAUTH_FAIL);
+    send_txn_read(&c, PEER_A, 0xc002, 4, IKE_CFG_ACK, IKE_XAUTH_NOT_SEEN);
+    ike_result_t *del = send_info(&c, PEER_A, 0xc003, true, 0);
+    g_assert_null(del->answers);
+    assert_complete(p1);
+    assert_stalled(set->exchange, &long_capture, 1, IKE_EV_XAUTH_STATUS, "xauth-failed");
+    /* the first Transaction exchange is not the stall: XAUTH went on after it */
+    g_assert_cmpint(diagnose(ike_model_result_of_frame(model, 7)->exchange, &long_capture).outcome, ==,
+                    IKE_OUTCOME_NONE);
+    ike_model_free(model);
+}
+
 /* ---- request/response links ------------------------------------------------------- */
 
 static void test_request_response_links(void)
@@ -921,6 +944,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sequences/simultaneous-main-modes", test_simultaneous_main_modes);
     g_test_add_func("/sequences/transaction-after-mm6", test_transaction_after_mm6);
     g_test_add_func("/sequences/qm2-resend-crossing-qm3", test_qm2_resend_crossing_qm3);
+    g_test_add_func("/sequences/delete-after-failed-xauth", test_delete_after_failed_xauth);
     g_test_add_func("/sequences/request-response-links", test_request_response_links);
     g_test_add_func("/sequences/icmp-error-quoting-mm1", test_icmp_error_quoting_mm1);
     g_test_add_func("/sequences/same-frame-twice", test_same_frame_twice_is_a_resend);
