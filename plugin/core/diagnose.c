@@ -68,6 +68,9 @@ static ike_evidence_t classify(const ike_exchange_t *ex, const ike_diag_context_
         return IKE_EV_PEER_RESEND;
     if (a->icmp_frame)
         return IKE_EV_ICMP_UNREACHABLE;
+    /* the peer answered the same peers' later attempt: not down, whatever this one saw */
+    if (ex->kind != IKE_KIND_QUICK && ex->highest_step == 1 && ike_sa_later_up(ex->sa))
+        return IKE_EV_LATER_SA_UP;
     bool silent_long = ctx->capture_end - ex->last_time >= ctx->silence_threshold;
     if (ex->floated && (last->resent || silent_long))
         return IKE_EV_FLOAT_SILENCE;
@@ -105,6 +108,8 @@ static void collect_evidence(const ike_exchange_t *ex, ike_verdict_t *v)
     add_evidence(v, a->giveup_frame);
     add_evidence(v, a->icmp_frame);
     add_evidence(v, ex->sa->superseded_in);
+    if (v->evidence == IKE_EV_LATER_SA_UP)
+        add_evidence(v, ike_sa_later_up(ex->sa)->first_frame);
 }
 
 static uint32_t verdict_frame(const ike_exchange_t *ex)
@@ -234,6 +239,16 @@ static const char *owing_side(const ike_exchange_t *ex)
     return initiator_owes ? "initiator" : "responder";
 }
 
+/* Cross-SA context for any verdict: the same peers got a later SA up. */
+static void append_later_sa(const ike_sa_t *sa, char *buf, size_t size)
+{
+    const ike_sa_t *later = ike_sa_later_up(sa);
+    size_t len = strlen(buf);
+    if (later && len < size)
+        snprintf(buf + len, size - len, "; superseded by SA %u (%s)", later->number,
+                 ike_sa_has_complete_quick(later) ? "complete" : "phase 1 complete");
+}
+
 static const char *xauth_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
 {
     uint32_t last = v->n_evidence ? v->evidence_frames[v->n_evidence - 1] : 0;
@@ -316,10 +331,14 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
     case IKE_EV_SILENCE:
         snprintf(buf, size, "%s, then silence", sent);
         break;
+    case IKE_EV_LATER_SA_UP:
+        snprintf(buf, size, "%s, never answered", sent);
+        break;
     default:
         snprintf(buf, size, "%s; the capture ends before anything else", sent);
         break;
     }
+    append_later_sa(ex->sa, buf, size);
     return buf;
 }
 

@@ -28,6 +28,7 @@ typedef enum ike_evidence {
     IKE_EV_ENC_INFO, /* an encrypted Informational from that side, unreadable */
     IKE_EV_PEER_RESEND, /* that side resent its previous message instead */
     IKE_EV_ICMP_UNREACHABLE, /* its host answered with an ICMP error: nothing listens */
+    IKE_EV_LATER_SA_UP, /* first message unanswered, and the same peers completed phase 1 later */
     IKE_EV_FLOAT_SILENCE, /* after the float to UDP 4500 nothing came back at all */
     IKE_EV_NAT_SILENCE, /* NAT-D showed a NAT, and nothing was ever seen on UDP 4500 */
     IKE_EV_RESENT, /* the last message was resent and never answered */

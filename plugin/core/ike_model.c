@@ -19,6 +19,7 @@ struct ike_model {
     GHashTable *sa_by_cookie; /* &sa->icookie -> first SA with that cookie */
     GHashTable *exchanges; /* &exchange->key -> exchange */
     GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
+    GHashTable *last_sa_by_pair; /* &pair key -> newest SA between them, either direction */
     GHashTable *orphan_sources; /* address keys that already had a missing-request note */
     ike_sa_t *first_sa, *last_sa;
     GPtrArray *result_blocks; /* arrays of RESULTS_PER_BLOCK stored results */
@@ -44,7 +45,7 @@ typedef struct stored_result {
 typedef struct sa_node {
     ike_sa_t sa; /* first, so a node is its SA */
     struct sa_node *next;
-    uint64_t peers_key;
+    uint64_t peers_key, pair_key;
 } sa_node_t;
 
 unsigned ike_kind_final_step(ike_kind_t kind)
@@ -223,8 +224,34 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
             && ike_same_address(&older->initiator, &msg->src) && ike_same_address(&older->responder, &msg->dst))
             older->superseded_in = msg->frame;
         g_hash_table_replace(model->last_sa_by_peers, &node->peers_key, sa);
+        node->pair_key = peers_key(&msg->src, &msg->dst);
+        ike_sa_t *previous = g_hash_table_lookup(model->last_sa_by_pair, &node->pair_key);
+        if (previous)
+            previous->next_between_peers = sa;
+        g_hash_table_replace(model->last_sa_by_pair, &node->pair_key, sa);
     }
     return sa;
+}
+
+/* A flood of attempts between two addresses stays linear: look a few SAs ahead only. */
+#define LATER_SA_LOOKAHEAD 16u
+
+const ike_sa_t *ike_sa_later_up(const ike_sa_t *sa)
+{
+    unsigned n = 0;
+    for (const ike_sa_t *later = sa->next_between_peers; later && n < LATER_SA_LOOKAHEAD;
+         later = later->next_between_peers, n++)
+        if (later->phase1_done)
+            return later;
+    return NULL;
+}
+
+bool ike_sa_has_complete_quick(const ike_sa_t *sa)
+{
+    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa)
+        if (ex->kind == IKE_KIND_QUICK && ex->highest_step == 3)
+            return true;
+    return false;
 }
 
 ike_role_t ike_sa_role_of(const ike_sa_t *sa, const ike_endpoint_t *sender)
@@ -489,6 +516,7 @@ ike_model_t *ike_model_new(const ike_model_config_t *config)
     model->sa_by_cookie = g_hash_table_new(hash_u64, g_int64_equal);
     model->exchanges = g_hash_table_new(hash_u64, g_int64_equal);
     model->last_sa_by_peers = g_hash_table_new(hash_u64, g_int64_equal);
+    model->last_sa_by_pair = g_hash_table_new(hash_u64, g_int64_equal);
     model->orphan_sources = g_hash_table_new_full(hash_u64, g_int64_equal, g_free, NULL);
     model->result_blocks = g_ptr_array_new_with_free_func(g_free);
     return model;
@@ -514,6 +542,7 @@ void ike_model_free(ike_model_t *model)
     g_hash_table_destroy(model->exchanges);
     g_hash_table_destroy(model->sa_by_cookie);
     g_hash_table_destroy(model->last_sa_by_peers);
+    g_hash_table_destroy(model->last_sa_by_pair);
     g_hash_table_destroy(model->orphan_sources);
     g_ptr_array_free(model->result_blocks, TRUE);
     g_free(model);

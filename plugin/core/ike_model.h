@@ -146,6 +146,7 @@ struct ike_sa {
     uint32_t number; /* 1, 2, ... in order of first appearance */
     uint32_t first_frame, last_frame;
     uint32_t superseded_in; /* frame of a fresh MM#1/AM#1 between the same peers */
+    const ike_sa_t *next_between_peers; /* the next SA the same two addresses began, either way */
     uint32_t peer_gone_in; /* first ICMP error quoting its message after phase 1 was done */
     double first_time, last_time;
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
@@ -179,6 +180,12 @@ const ike_sa_t *ike_model_next_sa(const ike_sa_t *sa);
 double ike_model_last_time(const ike_model_t *model);
 uint32_t ike_model_sa_count(const ike_model_t *model);
 bool ike_model_cap_reached(const ike_model_t *model);
+
+/* The first later SA between the same two addresses (either side initiating) whose phase
+ * 1 completed, among the next few: the peers worked after this SA.  NULL if none. */
+const ike_sa_t *ike_sa_later_up(const ike_sa_t *sa);
+/* An SA with a Quick Mode that completed. */
+bool ike_sa_has_complete_quick(const ike_sa_t *sa);
 
 /* The message ID its messages carry: 0 for phase 1 (RFC 2409 5), a Quick Mode's own. */
 uint32_t ike_exchange_message_id(const ike_exchange_t *ex);

@@ -24,6 +24,12 @@
     "Check that the peer is up and reachable on UDP 500 (ACLs, firewalls), that the crypto " \
     "map is applied to its interface ('crypto map NAME' / 'crypto ikev1 enable'), and that "  \
     "it has a connection for this address (strongSwan 'remote_addrs')."
+#define NO_RESPONSE_CANDIDATES                                                                  \
+    "peer down, UDP 500 filtered on the path, or a responder that stays silent for an unknown " \
+    "peer (libreswan, Cisco without a crypto map on the interface)"
+#define CHECK_ABANDONED                                                                         \
+    "Nothing, if the later SA carries the traffic; if attempts fail like this often, look at "  \
+    "what the peer was doing then (restart, configuration reload) and at loss on the path."
 #define CHECK_PSK                                                                              \
     "Re-enter the pre-shared key on both sides: Cisco 'crypto isakmp key KEY address PEER' " \
     "(ASA: tunnel-group ipsec-attributes ikev1 pre-shared-key); strongSwan 'secrets' ike "   \
@@ -61,11 +67,16 @@ const ike_rule_t ike_rules[] = {
       "INVALID-MAJOR-VERSION)",
       CHECK_P1_POLICY,
       "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed (phase 1 SA policy not acceptable)", 0 },
-    { MM, 2, IKE_EV_ANY, 0, "no-response", "no response to MM#1",
-      "peer down, UDP 500 filtered on the path, or a responder that stays silent for an "
-      "unknown peer (libreswan, Cisco without a crypto map on the interface)",
+    { MM, 2, IKE_EV_LATER_SA_UP, 0, "no-response", "no response to MM#1, a later SA worked",
+      "the same peers completed phase 1 later, so the peer and the path work: this attempt came "
+      "while the peer was not ready (its IKE daemon or crypto map starting, a peer rebooting) or "
+      "its MM#1 was lost; nothing to fix unless it recurs",
+      CHECK_ABANDONED, "nothing: the responder never saw MM#1 or ignored it", 0 },
+    { MM, 2, IKE_EV_RESENT, 0, "no-response", "no response to MM#1", NO_RESPONSE_CANDIDATES,
       CHECK_PEER_REACHABLE,
       "nothing: the responder never saw MM#1 or ignored it (initiator: retransmitting phase 1 MM_NO_STATE)", 0 },
+    { MM, 2, IKE_EV_ANY, 0, "no-response", "no response to MM#1", NO_RESPONSE_CANDIDATES,
+      CHECK_PEER_REACHABLE, "nothing: the responder never saw MM#1 or ignored it", 0 },
 
     /* ---- Aggressive Mode: AM#1 not answered by AM#2 ---- */
     { AM, 2, IKE_EV_CLEAR_NOTIFY, IKE_N_AUTHENTICATION_FAILED, "aggressive-refused",
@@ -86,6 +97,10 @@ const ike_rule_t ike_rules[] = {
       "up for IKEv2 only)",
       CHECK_P1_POLICY,
       "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed", 0 },
+    { AM, 2, IKE_EV_LATER_SA_UP, 0, "no-response", "no response to AM#1, a later SA worked",
+      "the same peers completed phase 1 later, so the peer and the path work: this attempt came "
+      "while the peer was not ready or its AM#1 was lost; nothing to fix unless it recurs",
+      CHECK_ABANDONED, "nothing: the responder never saw AM#1 or ignored it", 0 },
     { AM, 2, IKE_EV_ANY, 0, "no-response", "no response to AM#1",
       "peer down, UDP 500 filtered on the path, or a responder that stays silent for an "
       "unknown peer or refuses aggressive mode silently",

@@ -97,6 +97,33 @@ static const ike_exchange_t *mm1_silence(conv_t *c)
     return main_until(c, 1);
 }
 
+/* 25 s later the other peer initiates a new SA that completes MM and QM (frames 2-10). */
+static void peer_brings_up_later_sa(conv_t *c)
+{
+    conv_t back;
+    conv_init(&back, c->model, c->icookie + 1, other(c->initiator));
+    conv_follow(&back, c);
+    back.time += 25;
+    for (unsigned step = 1; step <= 6; step++)
+        send_mm(&back, step);
+    for (unsigned step = 1; step <= 3; step++)
+        send_qm(&back, step == 2 ? c->initiator : other(c->initiator), 0x1a7e, step);
+}
+
+static const ike_exchange_t *mm1_later_sa_up(conv_t *c)
+{
+    const ike_exchange_t *ex = send_mm(c, 1)->exchange;
+    peer_brings_up_later_sa(c);
+    return ex;
+}
+
+static const ike_exchange_t *am1_later_sa_up(conv_t *c)
+{
+    const ike_exchange_t *ex = send_am(c, 1)->exchange;
+    peer_brings_up_later_sa(c);
+    return ex;
+}
+
 static const ike_exchange_t *am1_notify(conv_t *c, uint16_t code)
 {
     const ike_exchange_t *ex = send_am(c, 1)->exchange;
@@ -479,7 +506,9 @@ static const scenario_t scenarios[] = {
     { "libreswan-n14-per-resend", "isakmp-policy", MM, 2, IKE_EV_CLEAR_NOTIFY, 0, mm1_n14_libreswan,
       2, IKE_EV_CLEAR_NOTIFY, 14, 3, 5, { 1, 5, 2 },
       "MM#1 sent 3 times; the responder answered NO-PROPOSAL-CHOSEN in clear" },
-    { "resent", "no-response", MM, 2, ANY, 0, mm1_resent,
+    { "later-sa-up", "no-response", MM, 2, IKE_EV_LATER_SA_UP, 0, mm1_later_sa_up,
+      2, IKE_EV_LATER_SA_UP, 0, 1, 1, { 1, 2 }, "MM#1 sent once, never answered; superseded by SA 2 (complete)" },
+    { "resent", "no-response", MM, 2, IKE_EV_RESENT, 0, mm1_resent,
       2, IKE_EV_RESENT, 0, 4, 4, { 1, 4 }, "MM#1 sent 4 times, never answered" },
     { "icmp-unreachable", "no-response", MM, 2, ANY, 0, mm1_icmp,
       2, IKE_EV_ICMP_UNREACHABLE, 0, 1, 2, { 1, 2 },
@@ -497,6 +526,8 @@ static const scenario_t scenarios[] = {
     { "n14", "isakmp-policy", AM, 2, IKE_EV_CLEAR_NOTIFY, 0, am1_n14,
       2, IKE_EV_CLEAR_NOTIFY, 14, 1, 2, { 1, 2 },
       "AM#1 sent once; the responder answered NO-PROPOSAL-CHOSEN in clear" },
+    { "later-sa-up", "no-response", AM, 2, IKE_EV_LATER_SA_UP, 0, am1_later_sa_up,
+      2, IKE_EV_LATER_SA_UP, 0, 1, 1, { 1, 2 }, "AM#1 sent once, never answered; superseded by SA 2 (complete)" },
     { "resent", "no-response", AM, 2, ANY, 0, am1_resent,
       2, IKE_EV_RESENT, 0, 3, 3, { 1, 3 }, "AM#1 sent 3 times, never answered" },
 
