@@ -32,6 +32,9 @@ install(FILES docs/ikediag-scan.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES docs/ikediag-scan.schema.json DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY profiles/ikediag DESTINATION ${CMAKE_INSTALL_DATADIR}/ikediag/profiles)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# the pages README.md links to that used to be part of it, so its links work in the package
+install(FILES docs/ikediag-scan.md docs/views.md docs/design.md docs/robustness.md docs/performance.md
+              docs/testing.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # ---- the Debian package ---------------------------------------------------------------

@@ -8,6 +8,8 @@
 #   NO_BUILD=1 docs/make-tutorial.sh    # use the plugin already in $BUILD_DIR
 #   CHECK=1 docs/make-tutorial.sh       # write nothing, fail if the docs are stale
 #
+# Then docs/check-docs.py: every relative link and anchor in the Markdown files resolves.
+#
 # Needs tshark (Debian: tshark, wireshark-dev to build).  Stops, writing nothing, if a
 # command fails or a verdict differs from what the text says (see docs/make_tutorial.py).
 set -eu
@@ -18,4 +20,6 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
     cmake --build "$BUILD_DIR" >/dev/null
 fi
 [ -f "$BUILD_DIR/plugins/4.0/epan/ikediag.so" ] || { echo "make-tutorial: no plugin in $BUILD_DIR" >&2; exit 1; }
-exec python3 "$ROOT/docs/make_tutorial.py" ${CHECK:+--check} "$BUILD_DIR/plugins"
+python3 "$ROOT/docs/make_tutorial.py" ${CHECK:+--check} "$BUILD_DIR/plugins"
+# relative links and anchors of every Markdown file, the scanner page against its manual page
+python3 "$ROOT/docs/check-docs.py"
