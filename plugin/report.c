@@ -78,7 +78,11 @@ static void label_evidence(GString *out, const ike_exchange_t *ex, uint32_t fram
         return;
     }
     ike_label(res, label, sizeof label);
-    g_string_append_printf(out, ": %s from the %s", label, ike_role_name((ike_role_t)res->role));
+    if (res->exchange && res->exchange->sa != ex->sa)
+        g_string_append_printf(out, ": %s of SA %u, from its %s", label, res->exchange->sa->number,
+                               ike_role_name((ike_role_t)res->role));
+    else
+        g_string_append_printf(out, ": %s from the %s", label, ike_role_name((ike_role_t)res->role));
     if (res->retrans_count)
         g_string_append_printf(out, ", resend %u", res->retrans_count);
     const char *notify = res->notify ? ike_notify_name(res->notify) : NULL;

@@ -155,11 +155,20 @@ static bool progress_after(const ike_exchange_t *ex, bool *more_xauth, uint32_t 
  * exchange, on a phase 1 that chose XAUTH, followed by an Informational (a Delete) or by
  * silence instead of Quick Mode (shared/reference: ASA 713166/713167, libreswan refusing
  * Quick Mode until XAUTH is done). */
+/* A failure read in an earlier Transaction exchange of the SA carries the verdict. */
+static bool failed_before(const ike_exchange_t *ex)
+{
+    for (const ike_exchange_t *e = ex->sa->exchanges; e && e != ex; e = e->next_in_sa)
+        if (e->xauth_status == IKE_XAUTH_FAIL)
+            return true;
+    return false;
+}
+
 static void diagnose_transaction(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
 {
     bool more_xauth;
     uint32_t info_frame;
-    if (progress_after(ex, &more_xauth, &info_frame) || ex->xauth_status == IKE_XAUTH_OK)
+    if (progress_after(ex, &more_xauth, &info_frame) || ex->xauth_status == IKE_XAUTH_OK || failed_before(ex))
         return;
     ike_evidence_t evidence;
     if (ex->xauth_status == IKE_XAUTH_FAIL)
@@ -168,6 +177,8 @@ static void diagnose_transaction(const ike_exchange_t *ex, const ike_diag_contex
         return;
     else if (info_frame)
         evidence = IKE_EV_GIVEUP;
+    else if (ex->highest_step == 1 && ex->index > 1)
+        evidence = IKE_EV_RESENT; /* asked again after a round, and never answered */
     else if (ctx->capture_end - ex->last_time >= ctx->silence_threshold)
         evidence = IKE_EV_SILENCE;
     else
@@ -260,6 +271,10 @@ static const char *xauth_evidence_text(const ike_exchange_t *ex, const ike_verdi
     case IKE_EV_GIVEUP:
         snprintf(buf, size, "XAUTH ran in a Transaction exchange (frames %u-%u), then an Informational in "
                  "frame %u instead of QM#1", ex->first_frame, ex->last_frame, last);
+        break;
+    case IKE_EV_RESENT:
+        snprintf(buf, size, "after earlier XAUTH rounds, a new Transaction exchange in frame %u was never "
+                 "answered", ex->first_frame);
         break;
     default:
         snprintf(buf, size, "XAUTH ran in a Transaction exchange (frames %u-%u), then silence instead of QM#1",

@@ -173,6 +173,24 @@ static ike_role_t phase1_role(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *
     return ike_sa_role_of(sa, &msg->src);
 }
 
+/* A Transaction exchange has no numbered steps: it is asked (highest_step 1) and
+ * answered by the other side (2).  With keys, the gateway's XAUTH status. */
+static void note_transaction(ike_exchange_t *ex, const ike_msg_t *msg)
+{
+    if (!ex->initiator_known) {
+        ex->initiator = msg->src;
+        ex->initiator_known = true;
+        ex->highest_step = 1;
+    } else if (!ike_same_address(&ex->initiator, &msg->src)) {
+        ex->highest_step = 2;
+    }
+    if (msg->cfg_type == IKE_CFG_SET && msg->xauth_status && !ex->xauth_status_frame) {
+        ex->xauth_status = msg->xauth_status;
+        ex->xauth_status_frame = msg->frame;
+        ex->answer.first_frame = msg->frame; /* a single pass can show a FAIL here */
+    }
+}
+
 void ike_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res)
 {
     ike_sa_t *sa = ex->sa;
@@ -198,14 +216,10 @@ void ike_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *
     }
     res->role = (uint8_t)role;
     res->step = (uint8_t)step;
-    if (ex->kind == IKE_KIND_INFO || ex->kind == IKE_KIND_TRANSACTION) {
-        if (ex->kind == IKE_KIND_INFO)
-            res->answers = ike_attach_informational(sa, msg, res);
-        else if (msg->cfg_type == IKE_CFG_SET && msg->xauth_status && !ex->xauth_status_frame) {
-            ex->xauth_status = msg->xauth_status;
-            ex->xauth_status_frame = msg->frame;
-            ex->answer.first_frame = msg->frame; /* a single pass can show a FAIL here */
-        }
+    if (ex->kind == IKE_KIND_INFO) {
+        res->answers = ike_attach_informational(sa, msg, res);
+    } else if (ex->kind == IKE_KIND_TRANSACTION) {
+        note_transaction(ex, msg);
     } else if (step == 0) {
         res->notes |= IKE_NOTE_UNEXPECTED;
     } else {

@@ -147,8 +147,10 @@ def check_fields(cap, frames, tag, errors, with_keys):
             return
         headers[num] = (fr.isakmp["isakmp.ispi"], fr.isakmp.get("isakmp.messageid", ""))
     want = derive.derive(cap, headers)
-    stalled = {(e.sa, e.name): e for e in cap.exchanges if e.expected(with_keys)[0] == "stalled"}
-    stalled_ever = {(e.sa, e.name) for e in cap.exchanges if "stalled" in (e.expected(False)[0], e.expected(True)[0])}
+    def outcome(e, keys):
+        return (e.expected(keys) or ("none",))[0]
+    stalled = {(e.sa, e.name): e for e in cap.exchanges if outcome(e, with_keys) == "stalled"}
+    stalled_ever = {(e.sa, e.name) for e in cap.exchanges if "stalled" in (outcome(e, False), outcome(e, True))}
     by_name = {(e.sa, e.name): e for e in cap.exchanges}
     verdict_frames = {}
     for num, exp in sorted(want.items()):

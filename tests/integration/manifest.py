@@ -24,11 +24,14 @@ class Exchange:
     stall_with_keys: Optional[str] = None
 
     def expected(self, with_keys):
-        """(outcome, stall, cause) as the plugin should show them, with or without keys."""
+        """(outcome, stall, cause) as the plugin should show them, with or without keys;
+        None for an exchange that gets no verdict (outcome `none`)."""
         if with_keys and self.outcome_with_keys:
-            return (self.outcome_with_keys, self.stall_with_keys, self.cause_with_keys)
-        cause = self.cause_with_keys if with_keys and self.cause_with_keys else self.cause
-        return (self.outcome, self.stall, cause)
+            want = (self.outcome_with_keys, self.stall_with_keys, self.cause_with_keys)
+        else:
+            cause = self.cause_with_keys if with_keys and self.cause_with_keys else self.cause
+            want = (self.outcome, self.stall, cause)
+        return None if want[0] == "none" else want
 
 
 @dataclass

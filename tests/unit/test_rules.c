@@ -490,6 +490,13 @@ static const ike_exchange_t *xauth_then_delete(conv_t *c)
     return ex;
 }
 
+/* libreswan as gateway after a failed XAUTH: it asks again, the client never answers. */
+static const ike_exchange_t *xauth_asked_again(conv_t *c)
+{
+    xauth_unreadable(c);
+    return send_txn(c, PEER_B, 0x7004, 5)->exchange;
+}
+
 /* ---- the scenarios ------------------------------------------------------------------ */
 
 #define MM IKE_KIND_MAIN
@@ -638,6 +645,9 @@ static const scenario_t scenarios[] = {
     { "silence", "xauth-failed", TXN, 1, ANY, 0, xauth_unreadable,
       1, IKE_EV_SILENCE, 0, 1, 10, { 9, 10 },
       "XAUTH ran in a Transaction exchange (frames 9-10), then silence instead of QM#1" },
+    { "asked-again", "xauth-failed", TXN, 1, ANY, 0, xauth_asked_again,
+      1, IKE_EV_RESENT, 0, 1, 11, { 11 },
+      "after earlier XAUTH rounds, a new Transaction exchange in frame 11 was never answered" },
     { "delete", "xauth-failed", TXN, 1, ANY, 0, xauth_then_delete,
       1, IKE_EV_GIVEUP, 0, 1, 11, { 9, 10, 11 },
       "XAUTH ran in a Transaction exchange (frames 9-10), then an Informational in frame 11 instead of QM#1" },
