@@ -22,6 +22,7 @@
 static const char *const reassembled_datagrams[] = { "Reassembled IPv4", "Reassembled IPv6" };
 #define REASSEMBLED_MESSAGE "Reassembled ISAKMP"
 #define DECRYPTED_BODY "Decrypted IKE"
+#define DECRYPTED_BODY_V2 "Decrypted Data"
 
 /* Protocol ids of the layers a frame is tested for, resolved once. */
 static int proto_isakmp = -1, proto_udpencap = -1, proto_icmp = -1, proto_icmpv6 = -1;
@@ -137,6 +138,31 @@ static void read_body(packet_info *pinfo, const ike_bytes_t *message, ike_msg_t 
     ike_parse_body(&body, msg);
 }
 
+/* IKEv2: the clear payload chain after the header, then, when the dissector decrypted
+ * the SK payload (keys in ikev2_decryption_table), the chain inside it. */
+static void read_body_v2(packet_info *pinfo, const ike_bytes_t *message, ike_msg_t *msg)
+{
+    size_t declared = msg->length > IKE_HEADER_SIZE ? msg->length - IKE_HEADER_SIZE : 0;
+    ike_bytes_t body = { message->data + IKE_HEADER_SIZE, message->captured - IKE_HEADER_SIZE,
+                         message->reported - IKE_HEADER_SIZE };
+    if (declared > body.reported) {
+        msg->malformed = TRUE;
+        return;
+    }
+    body.reported = declared;
+    body.captured = MIN(body.captured, declared);
+    unsigned inner = ike2_parse_body(&body, msg->next_payload, msg);
+    tvbuff_t *decrypted = inner ? compat_data_source_tvb(pinfo, DECRYPTED_BODY_V2) : NULL;
+    if (!decrypted)
+        return;
+    ike_msg_t clear = *msg;
+    ike_bytes_t plain = bytes_of(decrypted, 0);
+    ike2_parse_body(&plain, inner, msg);
+    msg->decrypted = !msg->malformed;
+    if (msg->malformed) /* a wrong key: trust nothing read inside */
+        *msg = clear;
+}
+
 /* An ICMP error quoting an IKE message: the quoted packet's endpoints and message,
  * read from the frame (pinfo holds the outer ones from Wireshark 4.4 on). */
 static gboolean find_quoted(tvbuff_t *frame, ike_msg_t *msg, ike_bytes_t *message)
@@ -176,6 +202,10 @@ gboolean extract_message(packet_info *pinfo, tvbuff_t *tvb, ike_msg_t *msg)
     msg->nat_t = nat_t;
     if (msg->major_version == 1)
         read_body(pinfo, &message, msg);
+    else if (!msg->in_icmp_error)
+        read_body_v2(pinfo, &message, msg);
+    msg->ip_fragmented = compat_data_source_tvb(pinfo, reassembled_datagrams[0]) != NULL
+        || compat_data_source_tvb(pinfo, reassembled_datagrams[1]) != NULL;
     size_t digested = msg->length >= IKE_HEADER_SIZE ? MIN(message.captured, msg->length) : message.captured;
     msg->digest = ike_digest(message.data, (unsigned)digested);
     return TRUE;

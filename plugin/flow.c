@@ -57,7 +57,7 @@ static gchar *comment_of(const ike_result_t *res, const ike_diag_context_t *ctx)
         return g_strdup("not analysed");
     GString *s = g_string_new(NULL);
     g_string_printf(s, "SA %u", res->exchange->sa->number);
-    const char *notify = res->notify ? ike_notify_name(res->notify) : NULL;
+    const char *notify = res->notify ? ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify) : NULL;
     if (notify)
         g_string_append_printf(s, " %s", notify);
     if (ike_kind_judged((ike_kind_t)res->exchange->kind))

@@ -161,10 +161,7 @@ static unsigned phase_of(const ike_result_t *res)
 static void render_not_analysed(packet_info *pinfo, proto_item *ti, const ike_result_t *res)
 {
     const char *name = ike_exchange_type_name(res->exchange_type);
-    if (res->notes & IKE_NOTE_IKEV2) {
-        col_append_str(pinfo->cinfo, COL_INFO, " [IKEv2: not analysed]");
-        expert_add_info_format(pinfo, ti, &ei_not_analysed, "IKEv2 message: ikediag analyses IKEv1 only");
-    } else if (res->notes & IKE_NOTE_UNKNOWN_EXCHANGE) {
+    if (res->notes & IKE_NOTE_UNKNOWN_EXCHANGE) {
         col_append_fstr(pinfo->cinfo, COL_INFO, " [exchange %u: not analysed]", res->exchange_type);
         expert_add_info_format(pinfo, ti, &ei_not_analysed, "Exchange type %u (%s) is not numbered by ikediag",
                                res->exchange_type, name ? name : "unknown");
@@ -198,10 +195,12 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
     if (res->notes & IKE_NOTE_MALFORMED)
         expert_add_info_format(pinfo, ti, &ei_malformed,
                                "This ISAKMP message does not parse (a length overruns it, or a wrong key or stale IV decrypted it to garbage); numbered from its header and bytes");
-    if (res->answers && res->notify && res->notify <= IKE_N_ERROR_MAX) {
-        const char *code = ike_notify_name(res->notify);
+    if (ike_result_refusal(res)) {
+        const ike_exchange_t *refused = res->answers ? res->answers : res->exchange;
+        unsigned asked_step = res->answers ? res->answered_step : 1;
+        const char *code = ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify);
         char asked[16];
-        ike_step_label((ike_kind_t)res->answers->kind, res->answered_step, asked, sizeof asked);
+        ike_step_label((ike_kind_t)refused->kind, asked_step, asked, sizeof asked);
         expert_add_info_format(pinfo, ti, &ei_error_notify, "%s (%u) in reply to %s (frame %u)",
                                code ? code : "notify", res->notify, asked, res->request_in);
     }
@@ -313,7 +312,7 @@ gboolean render_warns(const ike_result_t *res, const render_options_t *opt)
 {
     if (res->notes & (IKE_NOTE_UNANSWERED | IKE_NOTE_PEER_GONE))
         return TRUE;
-    if (res->answers && res->notify && res->notify <= IKE_N_ERROR_MAX)
+    if (ike_result_refusal(res))
         return TRUE;
     ike_verdict_t verdicts[2];
     const ike_exchange_t *judged[2];

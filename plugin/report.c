@@ -85,7 +85,7 @@ static void label_evidence(GString *out, const ike_exchange_t *ex, uint32_t fram
         g_string_append_printf(out, ": %s from the %s", label, ike_role_name((ike_role_t)res->role));
     if (res->retrans_count)
         g_string_append_printf(out, ", resend %u", res->retrans_count);
-    const char *notify = res->notify ? ike_notify_name(res->notify) : NULL;
+    const char *notify = res->notify ? ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify) : NULL;
     if (notify)
         g_string_append_printf(out, ", %s", notify);
     else if (frame == ex->answer.enc_info_frame)

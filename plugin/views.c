@@ -165,7 +165,7 @@ const char *views_message_label(const ike_result_t *res, char *buf, size_t size)
 {
     char label[16];
     if (res->kind == IKE_KIND_NONE)
-        snprintf(label, sizeof label, "%s", (res->notes & IKE_NOTE_IKEV2) ? "IKEv2" : "ISAKMP");
+        snprintf(label, sizeof label, "ISAKMP");
     else
         ike_label(res, label, sizeof label);
     if (res->retrans_count)

@@ -206,6 +206,10 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
         diagnose_transaction(ex, ctx, v);
         return;
     }
+    if (ike_kind_version((ike_kind_t)ex->kind) == 2) {
+        ike2_diagnose(ex, ctx, v);
+        return;
+    }
     unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
     if (!final || ex->highest_step == 0)
         return;
@@ -257,7 +261,7 @@ static void append_later_sa(const ike_sa_t *sa, char *buf, size_t size)
     size_t len = strlen(buf);
     if (later && len < size)
         snprintf(buf + len, size - len, "; superseded by SA %u (%s)", later->number,
-                 ike_sa_has_complete_quick(later) ? "complete" : "phase 1 complete");
+                 later->version == 2 || ike_sa_has_complete_quick(later) ? "complete" : "phase 1 complete");
 }
 
 static const char *xauth_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size)
@@ -288,6 +292,11 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
 {
     if (ex->kind == IKE_KIND_TRANSACTION)
         return xauth_evidence_text(ex, v, buf, size);
+    if (ike_kind_version((ike_kind_t)ex->kind) == 2) {
+        ike2_evidence_text(ex, v, buf, size);
+        append_later_sa(ex->sa, buf, size);
+        return buf;
+    }
     char last[16], prev[16];
     const char *who = owing_side(ex);
     const char *code = ike_notify_name(v->notify);

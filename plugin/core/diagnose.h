@@ -36,6 +36,8 @@ typedef enum ike_evidence {
     IKE_EV_SUPERSEDED, /* the same peers started a fresh phase 1 */
     IKE_EV_SILENCE, /* nothing for at least the silence threshold */
     IKE_EV_XAUTH_STATUS, /* the XAUTH gateway's status says FAIL (read with keys) */
+    IKE_EV_SMALL_RESPONSE, /* IKEv2: an unreadable IKE_AUTH response too small for IDr, AUTH, SA, TS */
+    IKE_EV_IP_FRAGMENTS, /* IKEv2: the unanswered request went out in IP fragments */
     IKE_EV_ANY, /* rule tables only: any evidence */
 } ike_evidence_t;
 
@@ -78,6 +80,10 @@ typedef struct ike_diag_context {
 } ike_diag_context_t;
 
 void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *out);
+
+/* diagnose_v2.c: the same for an IKEv2 exchange, and its evidence sentence. */
+void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *out);
+const char *ike2_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size);
 
 /* The first rule for a stall point and evidence, after the exchange's last message
  * `after_step`; never NULL for a negotiating kind. */

@@ -37,8 +37,47 @@ static const char *const quick_mode[] = {
           "direction) are installed and ESP can flow.",
 };
 
+/* IKEv2, RFC 7296 section 1.2-1.4: request [1] and response [2] of each exchange. */
+static const char *const sa_init[] = {
+    [1] = "SA_INIT#1: IKE_SA_INIT request: the initiator's IKE proposals (encryption, integrity, PRF, "
+          "DH group), its DH value (KE) for the first group, a nonce and NAT detection hashes, in clear.",
+    [2] = "SA_INIT#2: IKE_SA_INIT response: the chosen proposal, the responder's KE and nonce; or only "
+          "a notify: NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD (another group), COOKIE (send it back).",
+};
+static const char *const auth[] = {
+    [1] = "AUTH#1: IKE_AUTH request, encrypted: the initiator's identity (IDi), its proof (AUTH: PSK or "
+          "signature, or EAP), and the first CHILD SA: ESP proposals and traffic selectors (TSi/TSr).",
+    [2] = "AUTH#2: IKE_AUTH response, encrypted: the responder's identity and AUTH, the chosen ESP proposal "
+          "and selectors; or AUTHENTICATION_FAILED; TS_UNACCEPTABLE or NO_PROPOSAL_CHOSEN refuse only the child.",
+};
+static const char *const child[] = {
+    [1] = "CHILD#1: CREATE_CHILD_SA request, encrypted: a new or rekeyed CHILD SA (REKEY_SA), or an IKE SA "
+          "rekey (an SA payload for IKE), with nonces and optionally a DH value (PFS).",
+    [2] = "CHILD#2: CREATE_CHILD_SA response, encrypted: the chosen proposal, or a refusal notify.",
+};
+static const char *const informational[] = {
+    [1] = "INFO#1: INFORMATIONAL request, encrypted: a Delete, a notify, or nothing at all (a liveness "
+          "check, IKEv2's dead peer detection).",
+    [2] = "INFO#2: INFORMATIONAL response, encrypted: each request is answered, empty if nothing to say.",
+};
+static const char *const intermediate[] = {
+    [1] = "INTER#1: IKE_INTERMEDIATE request (RFC 9242): more key exchanges before IKE_AUTH.",
+    [2] = "INTER#2: IKE_INTERMEDIATE response.",
+};
+
 const char *ike_explain(ike_kind_t kind, unsigned step)
 {
+    if (ike_kind_version(kind) == 2) {
+        if (step < 1 || step > 2)
+            return NULL;
+        switch (kind) {
+        case IKE_KIND_SA_INIT: return sa_init[step];
+        case IKE_KIND_AUTH: return auth[step];
+        case IKE_KIND_CHILD: return child[step];
+        case IKE_KIND_INFO2: return informational[step];
+        default: return intermediate[step];
+        }
+    }
     switch (kind) {
     case IKE_KIND_MAIN: return step >= 1 && step <= 6 ? main_mode[step] : NULL;
     case IKE_KIND_AGGRESSIVE: return step >= 1 && step <= 3 ? aggressive_mode[step] : NULL;

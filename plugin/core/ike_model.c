@@ -54,8 +54,37 @@ unsigned ike_kind_final_step(ike_kind_t kind)
     case IKE_KIND_MAIN: return 6;
     case IKE_KIND_AGGRESSIVE:
     case IKE_KIND_QUICK: return 3;
+    case IKE_KIND_SA_INIT:
+    case IKE_KIND_AUTH:
+    case IKE_KIND_CHILD:
+    case IKE_KIND_INFO2:
+    case IKE_KIND_INTER: return 2;
     default: return 0;
     }
+}
+
+unsigned ike_kind_version(ike_kind_t kind)
+{
+    return kind >= IKE_KIND_SA_INIT ? 2 : kind != IKE_KIND_NONE;
+}
+
+uint16_t ike_result_refusal(const ike_result_t *res)
+{
+    bool v2 = ike_kind_version((ike_kind_t)res->kind) == 2;
+    unsigned max = v2 ? IKE2_N_ERROR_MAX : IKE_N_ERROR_MAX;
+    bool answers = res->answers || (v2 && res->step == 2);
+    return answers && res->notify && res->notify <= max && res->request_in ? res->notify : 0;
+}
+
+/* The notify a message is about: IKEv2 puts status notifies (NAT detection) before an
+ * error, so its first error or COOKIE wins; else the first one. */
+static uint16_t main_notify(const ike_msg_t *msg)
+{
+    if (msg->major_version == 2)
+        for (unsigned i = 0; i < msg->n_notify; i++)
+            if (msg->notify[i] <= IKE2_N_ERROR_MAX || msg->notify[i] == IKE2_N_COOKIE)
+                return msg->notify[i];
+    return msg->n_notify ? msg->notify[0] : 0;
 }
 
 bool ike_kind_judged(ike_kind_t kind)
@@ -174,6 +203,9 @@ static ike_sa_t *find_sa(ike_model_t *model, const ike_msg_t *msg)
 
 static bool is_first_message(const ike_msg_t *msg)
 {
+    if (msg->major_version == 2) /* IKE_SA_INIT request: RFC 7296 section 1.2 */
+        return msg->rcookie == 0 && msg->message_id == 0 && msg->exchange_type == IKE2_XCHG_SA_INIT
+            && !(msg->flags & IKE2_FLAG_RESPONSE);
     return msg->rcookie == 0 && msg->message_id == 0
         && (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE)
         && ike_msg_has(msg, IKE_PL_SA);
@@ -182,6 +214,13 @@ static bool is_first_message(const ike_msg_t *msg)
 /* Phase-1 roles from a message that reveals them; false when it does not. */
 bool ike_learn_roles(ike_sa_t *sa, const ike_msg_t *msg)
 {
+    if (msg->major_version == 2) { /* every IKEv2 header says it: the I flag */
+        bool from_initiator = (msg->flags & IKE2_FLAG_INITIATOR) != 0;
+        sa->initiator = from_initiator ? msg->src : msg->dst;
+        sa->responder = from_initiator ? msg->dst : msg->src;
+        sa->roles_known = true;
+        return true;
+    }
     bool first = is_first_message(msg);
     bool first_reply = msg->rcookie != 0 && msg->message_id == 0 && ike_msg_has(msg, IKE_PL_SA)
         && (msg->exchange_type == IKE_XCHG_MAIN || msg->exchange_type == IKE_XCHG_AGGRESSIVE);
@@ -202,6 +241,7 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
     sa->number = ++model->sa_count;
     sa->first_frame = msg->frame;
     sa->first_time = msg->time;
+    sa->version = msg->major_version;
     ike_learn_roles(sa, msg);
     if (same_cookie_head) {
         sa->next_same_cookie = same_cookie_head->next_same_cookie;
@@ -279,6 +319,32 @@ static ike_kind_t kind_of(const ike_msg_t *msg)
     }
 }
 
+static ike_kind_t kind_of_v2(const ike_msg_t *msg)
+{
+    switch (msg->exchange_type) {
+    case IKE2_XCHG_SA_INIT: return IKE_KIND_SA_INIT;
+    case IKE2_XCHG_AUTH: return IKE_KIND_AUTH;
+    case IKE2_XCHG_CREATE_CHILD_SA: return IKE_KIND_CHILD;
+    case IKE2_XCHG_INFORMATIONAL: return IKE_KIND_INFO2;
+    case IKE2_XCHG_INTERMEDIATE: return IKE_KIND_INTER;
+    default: return IKE_KIND_NONE;
+    }
+}
+
+static ike_kind_t message_kind(const ike_msg_t *msg)
+{
+    return msg->major_version == 2 ? kind_of_v2(msg) : kind_of(msg);
+}
+
+/* IKEv2: whether the request of the message's exchange came from the original
+ * initiator.  Each side numbers its own requests (RFC 7296 section 2.2), so a message ID
+ * names an exchange only with the requester: a request's I flag, a response's inverse. */
+static bool requested_by_initiator(const ike_msg_t *msg)
+{
+    bool from_initiator = (msg->flags & IKE2_FLAG_INITIATOR) != 0;
+    return (msg->flags & IKE2_FLAG_RESPONSE) ? !from_initiator : from_initiator;
+}
+
 /* Quick Modes still waiting, oldest first.  Capped: a peer that starts Quick Modes and
  * never finishes them (or a capture whose timestamps are all zero, which defeats the
  * answer window) must not make every Informational walk a long list. */
@@ -303,10 +369,12 @@ static void add_pending_quick(ike_sa_t *sa, ike_exchange_t *ex)
 /* An exchange is its SA, message ID and kind: phase 1 is message ID 0 (RFC 2409
  * section 5), and a message ID reused by another kind (libreswan's and ASA's clear
  * notifies use 0; a broken peer may start a Quick Mode with it) must not hide the
- * exchange that has it.  Three bits of kind, 29 of SA number, 32 of message ID. */
+ * exchange that has it; in IKEv2 also who requested it.  Four bits of kind, one of
+ * requester, 27 of SA number, 32 of message ID. */
 static uint64_t exchange_key(const ike_sa_t *sa, const ike_msg_t *msg, ike_kind_t kind)
 {
-    return (uint64_t)kind << 61 | (uint64_t)(sa->number & 0x1fffffffu) << 32 | msg->message_id;
+    uint64_t by_responder = msg->major_version == 2 && !requested_by_initiator(msg);
+    return (uint64_t)kind << 60 | by_responder << 59 | (uint64_t)(sa->number & 0x7ffffffu) << 32 | msg->message_id;
 }
 
 uint32_t ike_exchange_message_id(const ike_exchange_t *ex)
@@ -323,14 +391,15 @@ static ike_exchange_t *add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_
     ex->kind = kind;
     ex->first_frame = msg->frame;
     ex->first_time = msg->time;
+    ex->index = ++sa->n_of_kind[kind];
     if (kind == IKE_KIND_QUICK) {
-        ex->index = ++sa->n_quick;
+        sa->n_quick++;
         add_pending_quick(sa, ex);
     }
-    else if (kind == IKE_KIND_INFO || kind == IKE_KIND_TRANSACTION)
-        ex->index = ++sa->n_other;
-    if ((kind == IKE_KIND_MAIN || kind == IKE_KIND_AGGRESSIVE) && !sa->phase1)
+    /* the exchange that opens the SA: Main or Aggressive Mode, IKEv2's IKE_SA_INIT */
+    if ((kind == IKE_KIND_MAIN || kind == IKE_KIND_AGGRESSIVE || kind == IKE_KIND_SA_INIT) && !sa->phase1)
         sa->phase1 = ex;
+    ex->requester_is_initiator = msg->major_version == 2 && requested_by_initiator(msg);
     if (sa->last_exchange)
         sa->last_exchange->next_in_sa = ex;
     else
@@ -415,11 +484,7 @@ static void take_resend(stored_result_t *stored, stored_result_t *first, const i
 /* Messages the model does not analyse: marked, never guessed. */
 static bool not_analysed(const ike_msg_t *msg, ike_result_t *res)
 {
-    if (msg->major_version != 1) {
-        res->notes |= IKE_NOTE_IKEV2;
-        return true;
-    }
-    if (kind_of(msg) == IKE_KIND_NONE) {
+    if (message_kind(msg) == IKE_KIND_NONE) {
         res->notes |= IKE_NOTE_UNKNOWN_EXCHANGE;
         return true;
     }
@@ -440,13 +505,13 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     ike_result_t *res = &stored->pub;
     res->frame = msg->frame;
     res->exchange_type = msg->exchange_type;
-    res->notify = msg->n_notify ? msg->notify[0] : 0;
+    res->notify = main_notify(msg);
     /* A resend comes from the same sender: the same bytes the other way (two headers
      * alike, cut short by a small snaplen) are not one. */
     stored->digest = msg->digest ^ peers_key(&msg->src, &msg->src);
     if (msg->malformed)
         res->notes |= IKE_NOTE_MALFORMED;
-    if (ike_msg_has(msg, IKE_PL_FRAGMENT))
+    if (ike_msg_has(msg, IKE_PL_FRAGMENT) || ike2_msg_has(msg, IKE2_PL_SKF))
         res->notes |= IKE_NOTE_FRAGMENT;
     if (msg->time > model->last_time)
         model->last_time = msg->time;
@@ -454,6 +519,12 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
         return res;
 
     ike_sa_t *sa = find_sa(model, msg);
+    if (msg->in_icmp_error && msg->major_version == 2) {
+        ike_kind_t quoted = message_kind(msg);
+        uint64_t key = sa ? exchange_key(sa, msg, quoted) : 0;
+        ike2_note_icmp_error(sa, sa ? g_hash_table_lookup(model->exchanges, &key) : NULL, msg, res);
+        return res;
+    }
     if (msg->in_icmp_error) {
         ike_note_icmp_error(sa, msg, res);
         return res;
@@ -468,7 +539,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (!sa->rcookie && msg->rcookie)
         sa->rcookie = msg->rcookie;
 
-    ike_kind_t kind = kind_of(msg);
+    ike_kind_t kind = message_kind(msg);
     uint64_t key = exchange_key(sa, msg, kind);
     ike_exchange_t *ex = g_hash_table_lookup(model->exchanges, &key);
     stored_result_t *first = ex ? original_of(ex, stored->digest) : NULL;
@@ -478,8 +549,11 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
         res->notes |= malformed;
         return res;
     }
-    if (!ex)
+    ike_exchange_t *answered = ex && ike2_is_retry(ex, msg) ? ex : NULL;
+    if (!ex || answered)
         ex = add_exchange(model, sa, msg, kind, key);
+    if (answered) /* the new round of IKE_SA_INIT the answer asked for */
+        ike2_link_retry(answered, ex, res);
     stored->older_original = ex->newest_original;
     ex->newest_original = stored;
     res->exchange = ex;
@@ -497,6 +571,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (res->step && res->step == ex->highest_step)
         ex->floated = msg->nat_t && ex->sent_on_500;
     ex->sent_on_500 |= !msg->nat_t;
+    if (msg->major_version == 2)
+        return res;
     /* the proposals first: AM#2 carries the chosen hash and its NAT-D together */
     ike_note_proposals(ex, msg, res);
     if (msg->n_nat_d)

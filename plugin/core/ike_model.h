@@ -12,14 +12,24 @@
 
 #include "ike_msg.h"
 
+/* The exchange kinds of both versions: the version is part of the kind, so every rule,
+ * name and step table says which it is for (ike_kind_version). */
 typedef enum ike_kind {
-    IKE_KIND_NONE = 0, /* not analysed: IKEv2, unknown exchange type, over the cap */
+    IKE_KIND_NONE = 0, /* not analysed: unknown exchange type, over the cap */
     IKE_KIND_MAIN,
     IKE_KIND_AGGRESSIVE,
     IKE_KIND_QUICK,
     IKE_KIND_INFO,
     IKE_KIND_TRANSACTION,
+    /* IKEv2, RFC 7296: each a request (step 1) and its response (step 2) */
+    IKE_KIND_SA_INIT,
+    IKE_KIND_AUTH,
+    IKE_KIND_CHILD, /* CREATE_CHILD_SA */
+    IKE_KIND_INFO2, /* INFORMATIONAL */
+    IKE_KIND_INTER, /* IKE_INTERMEDIATE, RFC 9242 */
 } ike_kind_t;
+
+#define IKE_KIND_COUNT 11
 
 typedef enum ike_role {
     IKE_ROLE_UNKNOWN = 0,
@@ -31,7 +41,7 @@ typedef enum ike_role {
 enum ike_note {
     IKE_NOTE_REQUEST_MISSING = 1u << 0, /* a response whose request is not in the capture */
     IKE_NOTE_UNKNOWN_EXCHANGE = 1u << 1,
-    IKE_NOTE_IKEV2 = 1u << 2,
+    /* 1u << 2 was IKE_NOTE_IKEV2 until ikediag analysed IKEv2 (0.4) */
     IKE_NOTE_MALFORMED = 1u << 3,
     IKE_NOTE_UNEXPECTED = 1u << 4, /* does not fit the exchange's sequence */
     IKE_NOTE_ROLE_UNKNOWN = 1u << 5, /* the SA's initiator is not in the capture */
@@ -53,6 +63,11 @@ typedef enum ike_cisco_state {
     IKE_STATE_AG_INIT_EXCH,
     IKE_STATE_AG_AUTH,
     IKE_STATE_QM_IDLE,
+    /* IKEv2: strongSwan's IKE_SA states, as `swanctl --list-sas` and its log print them */
+    IKE_STATE_V2_CONNECTING,
+    IKE_STATE_V2_ESTABLISHED,
+    IKE_STATE_V2_REKEYING,
+    IKE_STATE_V2_DELETING,
 } ike_cisco_state_t;
 
 typedef enum ike_nat {
@@ -85,6 +100,7 @@ typedef struct ike_result {
     uint8_t exchange_type; /* the raw header value, for unknown types */
     uint8_t answered_step; /* INFO: the step of `answers` it replied to (request_in) */
     bool completes; /* the last message of its exchange (MM#6, AM#3, QM#3), original copy */
+    uint32_t retry_of; /* IKEv2 IKE_SA_INIT: the response (COOKIE, INVALID_KE) this retry obeys */
 } ike_result_t;
 
 /* What the side that owes the next message did instead of sending it: filled at ingest,
@@ -133,6 +149,11 @@ struct ike_exchange {
     uint8_t n_proxy_ids; /* QM#1's IDci, IDcr (keys), in proxy_ids */
     ike_proxy_id_t *proxy_ids; /* NULL until seen */
     ike_transform_t chosen;
+    uint32_t retried_in; /* IKEv2 IKE_SA_INIT: the retry its response asked for */
+    uint16_t asked_group; /* IKEv2: the DH group INVALID_KE_PAYLOAD asked for */
+    bool requester_is_initiator; /* IKEv2: the request came from the original initiator */
+    bool ip_fragmented; /* IKEv2: a copy of the request came in IP fragments */
+    uint16_t response_length; /* IKEv2: the ISAKMP length of the first response */
     uint8_t xauth_status; /* Transaction: ike_xauth_status_t of the gateway's SET (keys) */
     uint32_t xauth_status_frame; /* the frame that SET it, 0 if none */
     struct stored_result *newest_original; /* the model's own: where resends are found */
@@ -151,8 +172,10 @@ struct ike_sa {
     double first_time, last_time;
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
     bool roles_known;
-    bool phase1_done;
-    uint32_t n_quick, n_other;
+    bool phase1_done; /* IKEv2: IKE_AUTH answered */
+    uint8_t version; /* 1 or 2 */
+    uint32_t n_quick; /* Quick Modes */
+    uint32_t n_of_kind[IKE_KIND_COUNT]; /* exchanges of each kind: their index */
 };
 
 typedef struct ike_model ike_model_t;
@@ -187,10 +210,19 @@ const ike_sa_t *ike_sa_later_up(const ike_sa_t *sa);
 /* An SA with a Quick Mode that completed. */
 bool ike_sa_has_complete_quick(const ike_sa_t *sa);
 
+/* The error notify a message answers a request with, 0 if none: an IKEv1 Informational
+ * that answers a pending exchange (res->answers), an IKEv2 response, or an IKEv2
+ * INFORMATIONAL refusing the responder's AUTH.  The request is res->request_in. */
+uint16_t ike_result_refusal(const ike_result_t *res);
+
 /* The message ID its messages carry: 0 for phase 1 (RFC 2409 5), a Quick Mode's own. */
 uint32_t ike_exchange_message_id(const ike_exchange_t *ex);
 
-/* The step that ends an exchange of this kind (6, 3, 3), or 0 for INFO/TXN. */
+/* 1 or 2; 0 for IKE_KIND_NONE. */
+unsigned ike_kind_version(ike_kind_t kind);
+
+/* The step that ends an exchange of this kind (6, 3, 3; 2 for each IKEv2 kind), or 0
+ * for INFO/TXN. */
 unsigned ike_kind_final_step(ike_kind_t kind);
 
 /* Exchanges that get a verdict: the negotiating ones, and Transaction exchanges (XAUTH,

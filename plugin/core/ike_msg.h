@@ -25,6 +25,64 @@ enum ike_exchange_type {
     IKE_XCHG_NEW_GROUP = 33,
 };
 
+/* IKEv2 exchange types, RFC 7296 section 3.1, and IKE_INTERMEDIATE (RFC 9242). */
+enum ike2_exchange_type {
+    IKE2_XCHG_SA_INIT = 34,
+    IKE2_XCHG_AUTH = 35,
+    IKE2_XCHG_CREATE_CHILD_SA = 36,
+    IKE2_XCHG_INFORMATIONAL = 37,
+    IKE2_XCHG_INTERMEDIATE = 43,
+};
+
+/* IKEv2 header flags, RFC 7296 section 3.1: sent by the original initiator; a response. */
+#define IKE2_FLAG_INITIATOR 0x08u
+#define IKE2_FLAG_RESPONSE 0x20u
+
+/* IKEv2 payload types, RFC 7296 section 3.2, and SKF (RFC 7383 section 2.5).  Kept in
+ * their own bit set, payloads_v2, as bit (type - 32). */
+enum ike2_payload_type {
+    IKE2_PL_SA = 33,
+    IKE2_PL_KE = 34,
+    IKE2_PL_IDI = 35,
+    IKE2_PL_IDR = 36,
+    IKE2_PL_CERT = 37,
+    IKE2_PL_CERTREQ = 38,
+    IKE2_PL_AUTH = 39,
+    IKE2_PL_NONCE = 40,
+    IKE2_PL_NOTIFY = 41,
+    IKE2_PL_DELETE = 42,
+    IKE2_PL_VID = 43,
+    IKE2_PL_TSI = 44,
+    IKE2_PL_TSR = 45,
+    IKE2_PL_SK = 46,
+    IKE2_PL_CP = 47,
+    IKE2_PL_EAP = 48,
+    IKE2_PL_SKF = 53,
+};
+#define IKE2_PL_BIT(t) (1u << ((t) - 32u))
+
+/* IKEv2 notify types that the diagnosis reads, RFC 7296 section 3.10.1 (errors below
+ * 16384), RFC 7383 (fragmentation). */
+enum ike2_notify_type {
+    IKE2_N_INVALID_MAJOR_VERSION = 5,
+    IKE2_N_INVALID_SYNTAX = 7,
+    IKE2_N_NO_PROPOSAL_CHOSEN = 14,
+    IKE2_N_INVALID_KE_PAYLOAD = 17,
+    IKE2_N_AUTHENTICATION_FAILED = 24,
+    IKE2_N_INTERNAL_ADDRESS_FAILURE = 36,
+    IKE2_N_FAILED_CP_REQUIRED = 37,
+    IKE2_N_TS_UNACCEPTABLE = 38,
+    IKE2_N_TEMPORARY_FAILURE = 43,
+    IKE2_N_CHILD_SA_NOT_FOUND = 44,
+    IKE2_N_ERROR_MAX = 16383,
+    IKE2_N_INITIAL_CONTACT = 16384,
+    IKE2_N_NAT_DETECTION_SOURCE_IP = 16388,
+    IKE2_N_NAT_DETECTION_DESTINATION_IP = 16389,
+    IKE2_N_COOKIE = 16390,
+    IKE2_N_REKEY_SA = 16393,
+    IKE2_N_FRAGMENTATION_SUPPORTED = 16430,
+};
+
 /* Header flags, RFC 2408 section 3.1. */
 #define IKE_FLAG_ENCRYPTED 0x01u
 #define IKE_FLAG_COMMIT 0x02u
@@ -150,6 +208,10 @@ typedef struct ike_msg {
     uint8_t flags;
     uint8_t next_payload; /* the header's: clear even when the body is encrypted */
     uint32_t payloads; /* IKE_PL_BIT set of every payload the dissector could read */
+    uint32_t payloads_v2; /* IKEv2: IKE2_PL_BIT set, clear and (keys) encrypted ones */
+    uint16_t ke_group; /* IKEv2: the KE payload's DH group, or INVALID_KE_PAYLOAD's wish */
+    uint16_t fragment_number, fragment_total; /* IKEv2 SKF (RFC 7383 section 2.5), clear */
+    bool ip_fragmented; /* the UDP datagram came in several IP fragments */
     bool decrypted; /* the dissector read payloads inside the encrypted body */
     bool malformed; /* the dissector flagged the message as malformed */
     bool nat_t; /* carried on UDP behind a non-ESP marker (RFC 3948) */
@@ -182,6 +244,11 @@ int ike_nat_detected(const ike_msg_t *msg, unsigned hash_algorithm);
 static inline bool ike_msg_has(const ike_msg_t *msg, unsigned payload_type)
 {
     return payload_type < 32 && (msg->payloads & IKE_PL_BIT(payload_type)) != 0;
+}
+
+static inline bool ike2_msg_has(const ike_msg_t *msg, unsigned payload_type)
+{
+    return payload_type >= 32 && payload_type < 64 && (msg->payloads_v2 & IKE2_PL_BIT(payload_type)) != 0;
 }
 
 #endif

@@ -311,3 +311,72 @@ void ike_parse_body(const ike_bytes_t *body, ike_msg_t *msg)
         off += length;
     }
 }
+
+/* ---- IKEv2 (RFC 7296 section 3) ------------------------------------------------- */
+
+#define IKE2_NOTIFY_TYPE_OFFSET 6 /* after protocol id and SPI size: 3.10 */
+#define IKE2_NOTIFY_SPI_OFFSET 8
+
+static void read_notify_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
+{
+    if (length < IKE2_NOTIFY_SPI_OFFSET)
+        return;
+    uint16_t code = be16(p + IKE2_NOTIFY_TYPE_OFFSET);
+    size_t data = IKE2_NOTIFY_SPI_OFFSET + p[5], data_len = length > data ? length - data : 0;
+    if (msg->n_notify < IKE_MSG_MAX_NOTIFY)
+        msg->notify[msg->n_notify++] = code;
+    if (code == IKE2_N_INVALID_KE_PAYLOAD && data_len >= 2)
+        msg->ke_group = be16(p + data);
+    bool nat_d = code == IKE2_N_NAT_DETECTION_SOURCE_IP || code == IKE2_N_NAT_DETECTION_DESTINATION_IP;
+    if (!nat_d || !data_len || data_len > IKE_NAT_D_MAX_LEN || msg->n_nat_d >= IKE_MSG_MAX_NAT_D)
+        return;
+    /* the destination's hash first, as ike_nat_detected() reads IKEv1's */
+    unsigned slot = msg->n_nat_d++;
+    if (code == IKE2_N_NAT_DETECTION_DESTINATION_IP && slot > 0) {
+        memmove(msg->nat_d[1], msg->nat_d[0], sizeof msg->nat_d[0] * slot);
+        memmove(msg->nat_d_len + 1, msg->nat_d_len, slot);
+        slot = 0;
+    }
+    memcpy(msg->nat_d[slot], p + data, data_len);
+    msg->nat_d_len[slot] = (uint8_t)data_len;
+}
+
+unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t *msg)
+{
+    size_t off = 0;
+    unsigned type = first_type;
+    while (type != 0) {
+        if (off + GENERIC_HEADER_SIZE > body->reported) {
+            msg->malformed = true;
+            return 0;
+        }
+        if (off + GENERIC_HEADER_SIZE > body->captured)
+            return 0;
+        const uint8_t *p = body->data + off;
+        size_t length = be16(p + 2);
+        if (length < GENERIC_HEADER_SIZE || off + length > body->reported) {
+            msg->malformed = true;
+            return 0;
+        }
+        if (type >= 32 && type < 64)
+            msg->payloads_v2 |= IKE2_PL_BIT(type);
+        if (type == IKE2_PL_SK)
+            return p[0];
+        if (type == IKE2_PL_SKF) {
+            if (length >= 8) {
+                msg->fragment_number = be16(p + 4);
+                msg->fragment_total = be16(p + 6);
+            }
+            return p[0];
+        }
+        if (off + length > body->captured)
+            return 0;
+        if (type == IKE2_PL_NOTIFY)
+            read_notify_v2(p, length, msg);
+        else if (type == IKE2_PL_KE && length >= 6)
+            msg->ke_group = be16(p + 4);
+        type = p[0];
+        off += length;
+    }
+    return 0;
+}

@@ -56,4 +56,12 @@ bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg);
  * short by the snaplen only ends the walk. */
 void ike_parse_body(const ike_bytes_t *body, ike_msg_t *msg);
 
+/* Walks an IKEv2 payload chain (RFC 7296 section 3.2: the same generic header, with a
+ * critical bit) from `first_type`: payload kinds into payloads_v2, notify codes, the KE
+ * group or the group INVALID_KE_PAYLOAD asks for, NAT_DETECTION hashes (stored like
+ * IKEv1's NAT-D: the destination's first), SKF fragment numbers.  An SK or SKF payload
+ * ends the walk: returns the first payload type inside it, for the body the dissector
+ * decrypted, else 0. */
+unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t *msg);
+
 #endif

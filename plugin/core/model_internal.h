@@ -27,4 +27,17 @@ void ike_note_proposals(ike_exchange_t *ex, const ike_msg_t *msg, const ike_resu
 /* What the NAT-D payloads say, once the negotiated hash is known. */
 void ike_note_nat_detection(ike_exchange_t *ex, const ike_msg_t *msg);
 
+/* steps.c: records a numbered step in its exchange (first/last copy, links, completion). */
+void ike_record_step(ike_exchange_t *ex, ike_result_t *res);
+
+/* ikev2.c: IKEv2 numbering (request/response by the R flag, roles by the I flag), the
+ * answers a response carries, the IKE_SA_INIT retry rounds. */
+void ike2_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res);
+/* A new IKE_SA_INIT request after the answer that asked for it (COOKIE, INVALID_KE). */
+bool ike2_is_retry(const ike_exchange_t *ex, const ike_msg_t *msg);
+void ike2_link_retry(ike_exchange_t *answered, ike_exchange_t *retry, ike_result_t *res);
+/* An ICMP error quoting an IKEv2 message: evidence for its exchange `ex` (NULL if not
+ * seen), or that the peer of an established SA is gone. */
+void ike2_note_icmp_error(ike_sa_t *sa, ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res);
+
 #endif

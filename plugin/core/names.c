@@ -15,6 +15,11 @@ const char *ike_kind_abbrev(ike_kind_t kind)
     case IKE_KIND_QUICK: return "QM";
     case IKE_KIND_INFO: return "INFO";
     case IKE_KIND_TRANSACTION: return "TXN";
+    case IKE_KIND_SA_INIT: return "SA_INIT";
+    case IKE_KIND_AUTH: return "AUTH";
+    case IKE_KIND_CHILD: return "CHILD";
+    case IKE_KIND_INFO2: return "INFO";
+    case IKE_KIND_INTER: return "INTER";
     default: return "?";
     }
 }
@@ -27,6 +32,11 @@ const char *ike_kind_name(ike_kind_t kind)
     case IKE_KIND_QUICK: return "Quick Mode";
     case IKE_KIND_INFO: return "Informational";
     case IKE_KIND_TRANSACTION: return "Transaction";
+    case IKE_KIND_SA_INIT: return "IKE_SA_INIT";
+    case IKE_KIND_AUTH: return "IKE_AUTH";
+    case IKE_KIND_CHILD: return "CREATE_CHILD_SA";
+    case IKE_KIND_INFO2: return "INFORMATIONAL";
+    case IKE_KIND_INTER: return "IKE_INTERMEDIATE";
     default: return "Not analysed";
     }
 }
@@ -53,7 +63,13 @@ const char *ike_step_label(ike_kind_t kind, unsigned step, char *buf, size_t siz
 
 const char *ike_exchange_name(const ike_exchange_t *ex, char *buf, size_t size)
 {
-    if (ex->kind == IKE_KIND_QUICK || ex->kind == IKE_KIND_TRANSACTION)
+    bool once = ex->kind == IKE_KIND_SA_INIT || ex->kind == IKE_KIND_AUTH; /* usually */
+    if (once && ex->index > 1)
+        snprintf(buf, size, "%s%u", ike_kind_abbrev((ike_kind_t)ex->kind), ex->index);
+    else if (once)
+        g_strlcpy(buf, ike_kind_abbrev((ike_kind_t)ex->kind), size);
+    else if (ike_kind_version((ike_kind_t)ex->kind) == 2 || ex->kind == IKE_KIND_QUICK
+             || ex->kind == IKE_KIND_TRANSACTION)
         snprintf(buf, size, "%s%u", ike_kind_abbrev((ike_kind_t)ex->kind), ex->index);
     else
         g_strlcpy(buf, ike_kind_abbrev((ike_kind_t)ex->kind), size);
@@ -91,6 +107,10 @@ const char *ike_cisco_state_name(ike_cisco_state_t state)
         [IKE_STATE_AG_INIT_EXCH] = "AG_INIT_EXCH",
         [IKE_STATE_AG_AUTH] = "AG_AUTH",
         [IKE_STATE_QM_IDLE] = "QM_IDLE",
+        [IKE_STATE_V2_CONNECTING] = "CONNECTING",
+        [IKE_STATE_V2_ESTABLISHED] = "ESTABLISHED",
+        [IKE_STATE_V2_REKEYING] = "REKEYING",
+        [IKE_STATE_V2_DELETING] = "DELETING",
     };
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : NULL;
 }
@@ -122,6 +142,42 @@ const char *ike_notify_name(unsigned code)
     }
 }
 
+/* RFC 7296 section 3.10.1 and the IANA IKEv2 registry: the codes ikediag reads. */
+const char *ike2_notify_name(unsigned code)
+{
+    switch (code) {
+    case 1: return "UNSUPPORTED_CRITICAL_PAYLOAD";
+    case 4: return "INVALID_IKE_SPI";
+    case IKE2_N_INVALID_MAJOR_VERSION: return "INVALID_MAJOR_VERSION";
+    case IKE2_N_INVALID_SYNTAX: return "INVALID_SYNTAX";
+    case 9: return "INVALID_MESSAGE_ID";
+    case 11: return "INVALID_SPI";
+    case IKE2_N_NO_PROPOSAL_CHOSEN: return "NO_PROPOSAL_CHOSEN";
+    case IKE2_N_INVALID_KE_PAYLOAD: return "INVALID_KE_PAYLOAD";
+    case IKE2_N_AUTHENTICATION_FAILED: return "AUTHENTICATION_FAILED";
+    case 34: return "SINGLE_PAIR_REQUIRED";
+    case 35: return "NO_ADDITIONAL_SAS";
+    case IKE2_N_INTERNAL_ADDRESS_FAILURE: return "INTERNAL_ADDRESS_FAILURE";
+    case IKE2_N_FAILED_CP_REQUIRED: return "FAILED_CP_REQUIRED";
+    case IKE2_N_TS_UNACCEPTABLE: return "TS_UNACCEPTABLE";
+    case 39: return "INVALID_SELECTORS";
+    case IKE2_N_TEMPORARY_FAILURE: return "TEMPORARY_FAILURE";
+    case IKE2_N_CHILD_SA_NOT_FOUND: return "CHILD_SA_NOT_FOUND";
+    case IKE2_N_INITIAL_CONTACT: return "INITIAL_CONTACT";
+    case IKE2_N_NAT_DETECTION_SOURCE_IP: return "NAT_DETECTION_SOURCE_IP";
+    case IKE2_N_NAT_DETECTION_DESTINATION_IP: return "NAT_DETECTION_DESTINATION_IP";
+    case IKE2_N_COOKIE: return "COOKIE";
+    case IKE2_N_REKEY_SA: return "REKEY_SA";
+    case IKE2_N_FRAGMENTATION_SUPPORTED: return "IKEV2_FRAGMENTATION_SUPPORTED";
+    default: return NULL;
+    }
+}
+
+const char *ike_version_notify_name(unsigned version, unsigned code)
+{
+    return version == 2 ? ike2_notify_name(code) : ike_notify_name(code);
+}
+
 const char *ike_exchange_type_name(unsigned type)
 {
     switch (type) {
@@ -133,6 +189,11 @@ const char *ike_exchange_type_name(unsigned type)
     case IKE_XCHG_TRANSACTION: return "Transaction (Config Mode)";
     case IKE_XCHG_QUICK: return "Quick Mode";
     case IKE_XCHG_NEW_GROUP: return "New Group Mode";
+    case IKE2_XCHG_SA_INIT: return "IKE_SA_INIT";
+    case IKE2_XCHG_AUTH: return "IKE_AUTH";
+    case IKE2_XCHG_CREATE_CHILD_SA: return "CREATE_CHILD_SA";
+    case IKE2_XCHG_INFORMATIONAL: return "INFORMATIONAL";
+    case IKE2_XCHG_INTERMEDIATE: return "IKE_INTERMEDIATE";
     default: return NULL;
     }
 }

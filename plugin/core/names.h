@@ -22,6 +22,10 @@ const char *ike_role_name(ike_role_t role); /* "initiator", "responder" */
 const char *ike_cisco_state_name(ike_cisco_state_t state);
 /* RFC 2408 section 3.14.1 names (not IKEv2's), NULL when unknown. */
 const char *ike_notify_name(unsigned code);
+/* IKEv2's notify names (RFC 7296 3.10.1), NULL when unknown. */
+const char *ike2_notify_name(unsigned code);
+/* The name in the registry of that IKE version. */
+const char *ike_version_notify_name(unsigned version, unsigned code);
 const char *ike_exchange_type_name(unsigned type);
 
 #endif

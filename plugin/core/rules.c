@@ -13,6 +13,11 @@
 #define AM IKE_KIND_AGGRESSIVE
 #define QM IKE_KIND_QUICK
 #define TXN IKE_KIND_TRANSACTION
+#define SA_INIT IKE_KIND_SA_INIT
+#define AUTH IKE_KIND_AUTH
+#define CHILD IKE_KIND_CHILD
+#define INFO2 IKE_KIND_INFO2
+#define INTER IKE_KIND_INTER
 
 #define CHECK_P1_POLICY                                                                     \
     "Compare the phase-1 policies on both peers: Cisco 'crypto isakmp policy' (encryption, " \
@@ -30,6 +35,17 @@
 #define CHECK_ABANDONED                                                                         \
     "Nothing, if the later SA carries the traffic; if attempts fail like this often, look at "  \
     "what the peer was doing then (restart, configuration reload) and at loss on the path."
+#define CHECK_V2_IKE_PROPOSAL                                                                   \
+    "Compare the IKE proposals: strongSwan 'proposals', libreswan 'ike=', Cisco 'crypto ikev2 " \
+    "proposal' (encryption, integrity, PRF, group); and the IKE version on both sides."
+#define CHECK_V2_AUTH                                                                          \
+    "Compare the pre-shared keys (strongSwan 'secrets', libreswan ipsec.secrets, Cisco 'crypto " \
+    "ikev2 keyring'), the identities each side sends and expects (strongSwan local.id/remote.id, " \
+    "libreswan leftid/rightid, Cisco 'identity local' and 'match identity remote'), and the "     \
+    "authentication methods and certificates."
+#define CHECK_V2_CHILD                                                                          \
+    "Compare the ESP proposals: strongSwan 'esp_proposals' (a DH group there means PFS), "      \
+    "libreswan 'esp=' and 'pfs=', Cisco 'crypto ipsec transform-set' and 'set pfs'."
 #define CHECK_PSK                                                                              \
     "Re-enter the pre-shared key on both sides: Cisco 'crypto isakmp key KEY address PEER' " \
     "(ASA: tunnel-group ipsec-attributes ikev1 pre-shared-key); strongSwan 'secrets' ike "   \
@@ -247,6 +263,104 @@ const ike_rule_t ike_rules[] = {
       "keys would show the gateway's XAUTH status",
       CHECK_XAUTH " For site-to-site peers: 'crypto isakmp key KEY address PEER no-xauth'.",
       "ASA: 713166/713167 ... failed user authentication", 0 },
+
+    /* ==== IKEv2 (RFC 7296): the stall point is always the response, step 2 ==== */
+
+    /* ---- IKE_SA_INIT request not answered, or refused in clear ---- */
+    { SA_INIT, 2, IKE_EV_CLEAR_NOTIFY, IKE2_N_NO_PROPOSAL_CHOSEN, "ike-proposal", "IKE proposal mismatch",
+      "encryption, integrity, PRF or DH group differ between the peers' IKE proposals; strongSwan "
+      "and libreswan answer NO_PROPOSAL_CHOSEN in clear",
+      CHECK_V2_IKE_PROPOSAL, "IKEv2 negotiation fails in IKE_SA_INIT: no proposal chosen ('show crypto ikev2 sa' stays empty)",
+      0 },
+    { SA_INIT, 2, IKE_EV_CLEAR_NOTIFY, IKE2_N_INVALID_KE_PAYLOAD, "dh-group", "DH group refused",
+      "the responder wants another Diffie-Hellman group (the notify names it), and the initiator did not "
+      "retry with it: the group is not in its proposals, or it cannot compute it",
+      "Put the group the responder asks for first in the initiator's proposals (strongSwan 'proposals', "
+      "libreswan 'ike=', Cisco 'crypto ikev2 proposal ... group').",
+      "IKE_SA_INIT answered INVALID_KE_PAYLOAD, no retry", 0 },
+    { SA_INIT, 2, IKE_EV_CLEAR_NOTIFY, IKE2_N_COOKIE, "cookie-ignored", "COOKIE never returned",
+      "the responder is under load (or set to demand cookies) and asked the initiator to send its "
+      "IKE_SA_INIT again with the COOKIE; the initiator never did, or its retry was lost",
+      "Check the initiator supports COOKIE (RFC 7296 section 2.6) and that nothing drops its retry; "
+      "on the responder check the half-open SA limits (strongSwan 'cookie_threshold', libreswan "
+      "'ddos-mode', Cisco 'crypto ikev2 cookie-challenge').",
+      "IKE_SA_INIT answered with a COOKIE, never returned", 0 },
+    { SA_INIT, 2, IKE_EV_CLEAR_NOTIFY, 0, "ike-proposal", "IKE_SA_INIT refused",
+      "the notify names the reason; most often the IKE proposals or the IKE version",
+      CHECK_V2_IKE_PROPOSAL, "IKE_SA_INIT refused", 0 },
+    { SA_INIT, 2, IKE_EV_LATER_SA_UP, 0, "no-response", "no response to IKE_SA_INIT, a later SA worked",
+      "the same peers completed a later SA, so the peer and the path work: this attempt came while "
+      "the peer was not ready, or its request was lost",
+      CHECK_ABANDONED, "nothing: the responder never saw this IKE_SA_INIT", 0 },
+    { SA_INIT, 2, IKE_EV_ANY, 0, "no-response", "no response to IKE_SA_INIT",
+      "peer down, UDP 500 filtered on the path, or a responder with no connection for this peer "
+      "that stays silent",
+      "Check that the peer is up and reachable on UDP 500 and 4500, and that it has a connection for "
+      "this address (strongSwan 'remote_addrs', libreswan 'right=', Cisco 'crypto ikev2 profile' "
+      "'match identity remote' and the crypto map on the interface).",
+      "nothing: the responder never saw IKE_SA_INIT (initiator: retransmitting IKE_SA_INIT)", 0 },
+
+    /* ---- IKE_AUTH: the responder refused, or the answer never came ---- */
+    { AUTH, 2, IKE_EV_READ_NOTIFY, IKE2_N_AUTHENTICATION_FAILED, "auth-failed", "authentication failed",
+      "the responder refused the initiator's AUTH (pre-shared key, certificate or identity), or the "
+      "initiator refused the responder's and said so in an INFORMATIONAL",
+      CHECK_V2_AUTH, "IKEv2 IKE_AUTH fails: AUTHENTICATION_FAILED (the SA never reaches READY)", 0 },
+    { AUTH, 2, IKE_EV_READ_NOTIFY, IKE2_N_TS_UNACCEPTABLE, "ts-unacceptable", "traffic selectors refused",
+      "the IKE SA is up, but the responder refused the CHILD SA's traffic selectors (local/remote "
+      "subnets, protocol or port differ: not mirror images)",
+      "Make the traffic selectors mirror images: strongSwan 'local_ts'/'remote_ts', libreswan "
+      "'leftsubnet'/'rightsubnet', Cisco crypto ACL or 'crypto ikev2 profile' virtual-template routes.",
+      "IPSEC: proxy identities not supported (TS_UNACCEPTABLE)", 0 },
+    { AUTH, 2, IKE_EV_READ_NOTIFY, IKE2_N_NO_PROPOSAL_CHOSEN, "child-proposal", "ESP proposal mismatch",
+      "the IKE SA is up, but the responder accepted none of the CHILD SA's ESP proposals "
+      "(encryption, integrity, or a DH group on one side only)",
+      CHECK_V2_CHILD, "IPSEC: transform proposal not supported (NO_PROPOSAL_CHOSEN for the child)", 0 },
+    { AUTH, 2, IKE_EV_SMALL_RESPONSE, 0, "auth-failed", "authentication failed, probably",
+      "an IKE_AUTH answer that small holds one notify and nothing else: almost always "
+      "AUTHENTICATION_FAILED (pre-shared key, certificate or identity refused); the keys would tell",
+      CHECK_V2_AUTH, "IKEv2 IKE_AUTH fails (the SA never reaches READY)", 0 },
+    REPLY_LOST(AUTH, 2, 2, "AUTH#2"),
+    { AUTH, 2, IKE_EV_NAT_SILENCE, 0, "nat-t-blocked", "UDP 4500 blocked after IKE_SA_INIT found a NAT",
+      "IKE_SA_INIT worked on UDP 500 and found a NAT, so IKE_AUTH moved to UDP 4500, and nothing came "
+      "back there: a firewall or the NAT device drops UDP 4500",
+      "Allow UDP 4500 both ways between the peers (and ESP-in-UDP); capture 'udp port 500 or udp port 4500'.",
+      "nothing: the responder never saw IKE_AUTH", 0 },
+    { AUTH, 2, IKE_EV_IP_FRAGMENTS, 0, "fragments-dropped", "IP fragments of IKE_AUTH dropped",
+      "IKE_AUTH (certificates) went out in IP fragments and was never answered: a device on the "
+      "path drops fragments; works with PSK, fails with certificates (Windows error 809)",
+      "Enable IKEv2 fragmentation (RFC 7383) on both peers (strongSwan 'fragmentation = yes', libreswan "
+      "'fragmentation=yes', Cisco 'crypto ikev2 fragmentation'), or let fragments through.",
+      "nothing: the responder never reassembled IKE_AUTH", 0 },
+    { AUTH, 2, IKE_EV_ANY, 0, "auth-no-response", "no response to IKE_AUTH",
+      "UDP 4500 blocked (strongSwan moves IKE_AUTH to UDP 4500 even without a NAT), the responder "
+      "dropped the request (it could not decrypt it, or has no matching connection and stays silent), "
+      "or the answer was lost",
+      "Allow UDP 4500 both ways; check the responder's log for this IKE SA; capture on both sides.",
+      "nothing: IKE_AUTH unanswered (initiator: retransmitting IKE_AUTH)", 0 },
+
+    /* ---- CREATE_CHILD_SA ---- */
+    { CHILD, 2, IKE_EV_READ_NOTIFY, IKE2_N_TS_UNACCEPTABLE, "ts-unacceptable", "traffic selectors refused",
+      "the peer refused the new CHILD SA's traffic selectors",
+      "Make the traffic selectors mirror images on both peers.", "IPSEC: proxy identities not supported", 0 },
+    { CHILD, 2, IKE_EV_READ_NOTIFY, IKE2_N_NO_PROPOSAL_CHOSEN, "rekey-refused", "CHILD SA refused",
+      "the peer accepted none of the proposals of the new or rekeyed CHILD SA (a PFS group on one side "
+      "only is the usual reason at rekey time)",
+      CHECK_V2_CHILD, "IPSEC: transform proposal not supported", 0 },
+    REPLY_LOST(CHILD, 2, 2, "CHILD#2"),
+    { CHILD, 2, IKE_EV_ANY, 0, "unclassified", "CREATE_CHILD_SA stopped",
+      "no rule covers this stall point and evidence",
+      "Read both peers' logs around the last message.", "", 0 },
+
+    /* ---- INFORMATIONAL: liveness checks and deletes that go unanswered ---- */
+    { INFO2, 2, IKE_EV_ANY, 0, "dead-peer", "peer not answering INFORMATIONAL",
+      "the peer stopped answering (it rebooted, lost the IKE SA, or the path is down): an "
+      "INFORMATIONAL request (a liveness check or a Delete) resent and never answered",
+      "Check the peer and the path; strongSwan 'dpd_delay'/'dpd_action', libreswan 'dpddelay', "
+      "Cisco 'crypto ikev2 dpd' decide how soon each side gives up.",
+      "the peer stops answering liveness checks (DPD); the SA is torn down", 0 },
+    { INTER, 2, IKE_EV_ANY, 0, "unclassified", "IKE_INTERMEDIATE stopped",
+      "no rule covers this stall point and evidence",
+      "Read both peers' logs around the last message.", "", 0 },
 
     /* ---- anything else: say where it stopped and that no rule knows more ---- */
     { MM, 0, IKE_EV_ANY, 0, "unclassified", "Main Mode stopped",

@@ -57,6 +57,8 @@ static unsigned quick_step(ike_exchange_t *ex, const ike_msg_t *msg, ike_role_t 
 
 static unsigned step_answered_by(ike_kind_t kind, unsigned step)
 {
+    if (ike_kind_version(kind) == 2)
+        return step == 2 ? 1 : 0; /* a response answers its request */
     if (kind == IKE_KIND_MAIN)
         return step % 2 == 0 ? step - 1 : 0; /* 1->2, 3->4, 5->6 */
     if (kind == IKE_KIND_AGGRESSIVE || kind == IKE_KIND_QUICK)
@@ -132,7 +134,7 @@ void ike_link_request(ike_exchange_t *ex, ike_result_t *res)
         ex->step_first[req]->response_in = res->frame;
 }
 
-static void record_step(ike_exchange_t *ex, ike_result_t *res)
+void ike_record_step(ike_exchange_t *ex, ike_result_t *res)
 {
     unsigned step = res->step;
     unsigned req = step_answered_by(ex->kind, step);
@@ -152,9 +154,9 @@ static void record_step(ike_exchange_t *ex, ike_result_t *res)
     }
     if (step == ike_kind_final_step(ex->kind) && !repeat) {
         res->completes = true;
-        if (ex->kind != IKE_KIND_QUICK)
+        if (ex->kind == IKE_KIND_MAIN || ex->kind == IKE_KIND_AGGRESSIVE)
             ex->sa->phase1_done = true;
-        else
+        else if (ex->kind == IKE_KIND_QUICK)
             for (ike_exchange_t **p = &ex->sa->pending_quick; *p; p = &(*p)->next_pending)
                 if (*p == ex) {
                     *p = ex->next_pending;
@@ -193,6 +195,10 @@ static void note_transaction(ike_exchange_t *ex, const ike_msg_t *msg)
 
 void ike_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res)
 {
+    if (ike_kind_version((ike_kind_t)ex->kind) == 2) {
+        ike2_number_message(ex, msg, res);
+        return;
+    }
     ike_sa_t *sa = ex->sa;
     ike_role_t role = IKE_ROLE_UNKNOWN;
     unsigned step = 0;
@@ -223,7 +229,7 @@ void ike_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *
     } else if (step == 0) {
         res->notes |= IKE_NOTE_UNEXPECTED;
     } else {
-        record_step(ex, res);
+        ike_record_step(ex, res);
     }
     res->state = (uint8_t)state_after(ex, step);
 }

@@ -218,3 +218,36 @@ void conv_follow(conv_t *to, const conv_t *from)
     to->frame = from->frame;
     to->time = from->time;
 }
+
+ike_msg_t build_v2(const conv_t *c, enum peer from, uint8_t type, uint32_t message_id, bool response,
+                   uint16_t notify, bool read, unsigned content)
+{
+    bool clear = type == IKE2_XCHG_SA_INIT;
+    uint8_t flags = (uint8_t)((from == c->initiator ? IKE2_FLAG_INITIATOR : 0) | (response ? IKE2_FLAG_RESPONSE : 0));
+    ike_msg_t m = msg_make(c, from, type, message_id, flags, 0, 900 + content * 2 + response);
+    m.major_version = 2;
+    if (clear && !response)
+        m.rcookie = 0;
+    m.next_payload = clear ? IKE2_PL_SA : IKE2_PL_SK;
+    m.payloads_v2 = clear ? IKE2_PL_BIT(IKE2_PL_SA) | IKE2_PL_BIT(IKE2_PL_KE) | IKE2_PL_BIT(IKE2_PL_NONCE)
+                          : IKE2_PL_BIT(IKE2_PL_SK);
+    m.length = 300;
+    m.decrypted = !clear && read;
+    if (notify && (clear || read)) {
+        m.notify[m.n_notify++] = notify;
+        m.payloads_v2 |= IKE2_PL_BIT(IKE2_PL_NOTIFY);
+    }
+    return m;
+}
+
+ike_result_t *send_v2(conv_t *c, enum peer from, uint8_t type, uint32_t message_id, bool response, uint16_t notify,
+                      bool read, unsigned content)
+{
+    return send_msg(c, from, build_v2(c, from, type, message_id, response, notify, read, content), 0.01);
+}
+
+void send_v2_sa_init(conv_t *c)
+{
+    send_v2(c, c->initiator, IKE2_XCHG_SA_INIT, 0, false, 0, false, 1);
+    send_v2(c, other(c->initiator), IKE2_XCHG_SA_INIT, 0, true, 0, false, 1);
+}

@@ -56,6 +56,18 @@ ike_result_t *send_txn_read(conv_t *c, enum peer from, uint32_t message_id, unsi
                             ike_xauth_status_t status);
 /* MM#1..MM#6 where MM#2 chooses this phase-1 authentication method (65001: XAUTH PSK). */
 void send_phase1_with_auth(conv_t *c, uint16_t auth_method);
+/* ---- IKEv2 (RFC 7296) ------------------------------------------------------------ */
+
+/* A request (response false) or response of exchange `type`, message ID `message_id`,
+ * from `from`: the I flag when `from` is c->initiator; IKE_SA_INIT in clear (request
+ * with rcookie 0), others encrypted (SK) and readable when `read`; one notify if not 0;
+ * the same content twice is a byte-identical resend. */
+ike_msg_t build_v2(const conv_t *c, enum peer from, uint8_t type, uint32_t message_id, bool response,
+                   uint16_t notify, bool read, unsigned content);
+ike_result_t *send_v2(conv_t *c, enum peer from, uint8_t type, uint32_t message_id, bool response, uint16_t notify,
+                      bool read, unsigned content);
+/* IKE_SA_INIT request and response, clear and accepted (frames 1, 2). */
+void send_v2_sa_init(conv_t *c);
 /* An ICMP error quoting `quoted`, as the glue hands it (in_icmp_error set). */
 ike_result_t *send_icmp_quoting(conv_t *c, ike_msg_t quoted, double dt);
 /* Interleave two conversations on one capture clock: `to` continues at `from`'s frame

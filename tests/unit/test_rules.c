@@ -13,28 +13,14 @@
  */
 #include "builders.h"
 #include "diagnose.h"
+#include "names.h"
 
 #include <glib.h>
 #include <string.h>
 
 #define QM_ID 0x0a0b0c0du
 
-typedef const ike_exchange_t *(*build_fn)(conv_t *c);
-
-typedef struct scenario {
-    const char *name;
-    /* the row, by key */
-    const char *cause;
-    uint8_t kind, row_step, row_evidence;
-    uint16_t row_notify;
-    build_fn build;
-    /* the verdict */
-    uint8_t stall_step, evidence;
-    uint16_t notify, sends;
-    uint32_t frame;
-    uint32_t frames[IKE_MAX_EVIDENCE + 1]; /* 0-terminated */
-    const char *text;
-} scenario_t;
+#include "scenarios.h"
 
 /* ---- sequences ---------------------------------------------------------------------- */
 
@@ -664,7 +650,14 @@ static const scenario_t scenarios[] = {
       3, IKE_EV_SILENCE, 0, 1, 2, { 2 }, "MM#2 sent once, then silence" },
 };
 
-#define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
+#define N_V1 (sizeof scenarios / sizeof scenarios[0])
+#define N_SCENARIOS (N_V1 + n_v2_scenarios)
+
+/* IKEv1's scenarios, then IKEv2's. */
+static const scenario_t *scenario_at(size_t k)
+{
+    return k < N_V1 ? &scenarios[k] : &v2_scenarios[k - N_V1];
+}
 
 /* The catch-alls that no capture can reach (see test_unreachable_fallbacks). */
 static bool unreachable_row(const ike_rule_t *r)
@@ -711,7 +704,7 @@ static void test_scenario(gconstpointer data)
 
     ike_model_t *model = ike_model_new(NULL);
     conv_t c;
-    conv_init(&c, model, 0xc0ffee0000000000ull + (uint64_t)(s - scenarios), PEER_A);
+    conv_init(&c, model, 0xc0ffee0000000000ull + g_str_hash(s->name) * 64u + s->kind, PEER_A);
     const ike_exchange_t *ex = s->build(&c);
     g_assert_nonnull(ex);
     g_assert_cmpuint(ex->kind, ==, s->kind);
@@ -771,7 +764,7 @@ static void test_every_row_covered(void)
         const ike_rule_t *r = &ike_rules[i];
         unsigned hits = 0;
         for (size_t k = 0; k < N_SCENARIOS; k++)
-            if (row_of(&scenarios[k]) == (int)i)
+            if (row_of(scenario_at(k)) == (int)i)
                 hits++;
         if (unreachable_row(r)) {
             g_assert_cmpuint(hits, ==, 0);
@@ -785,9 +778,9 @@ static void test_every_row_covered(void)
     }
     /* and no scenario names a row that is not there */
     for (size_t k = 0; k < N_SCENARIOS; k++)
-        if (row_of(&scenarios[k]) < 0) {
-            g_test_message("scenario %s names no single row of ike_rules[] (%s)", scenarios[k].name,
-                           scenarios[k].cause);
+        if (row_of(scenario_at(k)) < 0) {
+            g_test_message("scenario %s names no single row of ike_rules[] (%s)", scenario_at(k)->name,
+                           scenario_at(k)->cause);
             g_test_fail();
         }
 }
@@ -857,8 +850,11 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     for (size_t k = 0; k < N_SCENARIOS; k++) {
-        const scenario_t *s = &scenarios[k];
-        const char *kind = s->kind == MM ? "mm" : s->kind == AM ? "am" : s->kind == QM ? "qm" : "txn";
+        const scenario_t *s = scenario_at(k);
+        char kind[16];
+        g_strlcpy(kind, ike_kind_abbrev((ike_kind_t)s->kind), sizeof kind);
+        for (char *p = kind; *p; p++)
+            *p = g_ascii_tolower(*p);
         char *path = g_strdup_printf("/rules/%s/%s/%s", kind, s->cause, s->name);
         g_test_add_data_func(path, s, test_scenario);
         g_free(path);
