@@ -23,7 +23,7 @@ static int hf_request_in = -1, hf_response_in = -1, hf_retrans = -1, hf_retrans_
 static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_cause = -1;
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
 static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1, hf_nat = -1, hf_proxy_ids = -1;
-static int hf_stalled = -1;
+static int hf_stalled = -1, hf_version = -1, hf_retry_of = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
@@ -82,15 +82,17 @@ void render_register_fields(int proto)
 {
     static hf_register_info hf[] = {
         { &hf_sa, { "IKE SA", "ikediag.sa", FT_UINT32, BASE_DEC, NULL, 0, "IKE SA number in this capture, in order of first appearance", HFILL } },
-        { &hf_exchange, { "Exchange", "ikediag.exchange", FT_STRING, BASE_NONE, NULL, 0, "Main Mode, Aggressive Mode, Quick Mode, Informational, Transaction", HFILL } },
-        { &hf_msg, { "Message", "ikediag.msg", FT_STRING, BASE_NONE, NULL, 0, "MM#1..MM#6, AM#1..AM#3, QM#1..QM#3, INFO, TXN", HFILL } },
+        { &hf_version, { "IKE version", "ikediag.version", FT_UINT8, BASE_DEC, NULL, 0, "1 or 2", HFILL } },
+        { &hf_exchange, { "Exchange", "ikediag.exchange", FT_STRING, BASE_NONE, NULL, 0, "Main Mode, Aggressive Mode, Quick Mode, Informational, Transaction; IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL, IKE_INTERMEDIATE", HFILL } },
+        { &hf_msg, { "Message", "ikediag.msg", FT_STRING, BASE_NONE, NULL, 0, "MM#1..MM#6, AM#1..AM#3, QM#1..QM#3, INFO, TXN; SA_INIT#1/#2, AUTH#1/#2, CHILD#1/#2, INFO#1/#2, INTER#1/#2 (request/response)", HFILL } },
+        { &hf_retry_of, { "Retry asked in", "ikediag.retry_of", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "IKEv2: the IKE_SA_INIT response (COOKIE, INVALID_KE_PAYLOAD) this new IKE_SA_INIT request obeys", HFILL } },
         { &hf_phase, { "Phase", "ikediag.phase", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_role, { "Sender role", "ikediag.role", FT_STRING, BASE_NONE, NULL, 0, "The sender's role in its own exchange", HFILL } },
         { &hf_request_in, { "Request in", "ikediag.request_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, "The message this one answers", HFILL } },
         { &hf_response_in, { "Response in", "ikediag.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0, "The message that answers this one", HFILL } },
         { &hf_retrans, { "Retransmission of", "ikediag.retransmission", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0, "First copy of this byte-identical message", HFILL } },
         { &hf_retrans_count, { "Retransmission count", "ikediag.retransmission.count", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
-        { &hf_state, { "Cisco IOS state", "ikediag.state", FT_STRING, BASE_NONE, NULL, 0, "The state after this message, as 'show crypto isakmp sa' names it", HFILL } },
+        { &hf_state, { "State", "ikediag.state", FT_STRING, BASE_NONE, NULL, 0, "The state after this message: IKEv1 as Cisco 'show crypto isakmp sa' names it, IKEv2 as strongSwan's IKE_SA states", HFILL } },
         { &hf_explain, { "Explanation", "ikediag.explain", FT_STRING, BASE_NONE, NULL, 0, "What this message carries and does", HFILL } },
         { &hf_nat, { "NAT", "ikediag.nat", FT_STRING, BASE_NONE, NULL, 0, "What the NAT-D payloads say (RFC 3947): detected (MM#5 onward on UDP 4500) or none", HFILL } },
         { &hf_verdict_exchange, { "Verdict for", "ikediag.verdict.exchange", FT_STRING, BASE_NONE, NULL, 0, "The exchange this verdict is about: MM, AM, QM1, QM2 ... within ikediag.sa", HFILL } },
@@ -151,6 +153,9 @@ static const char *arrow(ike_role_t role)
 
 static unsigned phase_of(const ike_result_t *res)
 {
+    if (ike_kind_version((ike_kind_t)res->kind) == 2) /* the IKE SA (1), then children (2) */
+        return res->kind == IKE_KIND_CHILD
+            || (res->kind == IKE_KIND_INFO2 && res->state != IKE_STATE_V2_CONNECTING) ? 2 : 1;
     if (res->kind == IKE_KIND_QUICK)
         return 2;
     if (res->kind == IKE_KIND_MAIN || res->kind == IKE_KIND_AGGRESSIVE)
@@ -177,13 +182,27 @@ static void render_not_analysed(packet_info *pinfo, proto_item *ti, const ike_re
     }
 }
 
-static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike_result_t *res, const char *label)
+/* IKEv2's IKE_AUTH or CREATE_CHILD_SA response completes only if its verdict says so (a
+ * refusal may be readable only with keys, or seen only later). */
+static bool completes(const ike_result_t *res, const render_options_t *opt)
+{
+    if (!ike_result_completes(res))
+        return false;
+    if (ike_kind_version((ike_kind_t)res->kind) == 1)
+        return true;
+    ike_verdict_t v;
+    ike_diagnose(res->exchange, &opt->diag, &v);
+    return v.outcome == IKE_OUTCOME_COMPLETE;
+}
+
+static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike_result_t *res, const char *label,
+                                   const render_options_t *opt)
 {
     if (res->retrans_of)
         expert_add_info_format(pinfo, ti, &ei_resend, "Retransmission of %s (frame %u)", label, res->retrans_of);
-    if (res->completes)
-        expert_add_info_format(pinfo, ti, &ei_complete, "%s complete (%s)",
-                               res->kind == IKE_KIND_QUICK ? "Quick Mode" : "Phase 1", label);
+    if (completes(res, opt))
+        expert_add_info_format(pinfo, ti, &ei_complete, "%s complete (%s)", ike_completion_name((ike_kind_t)res->kind),
+                               label);
     if ((res->notes & IKE_NOTE_REQUEST_MISSING) && (res->notes & IKE_NOTE_FIRST_ORPHAN_OF_SOURCE))
         expert_add_info_format(pinfo, ti, &ei_request_missing,
                                "%s: request not in capture (reported once per source)", label);
@@ -201,8 +220,9 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
         const char *code = ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify);
         char asked[16];
         ike_step_label((ike_kind_t)refused->kind, asked_step, asked, sizeof asked);
+        uint32_t asked_in = res->answers ? res->answers->step_last[asked_step]->frame : res->request_in;
         expert_add_info_format(pinfo, ti, &ei_error_notify, "%s (%u) in reply to %s (frame %u)",
-                               code ? code : "notify", res->notify, asked, res->request_in);
+                               code ? code : "notify", res->notify, asked, asked_in);
     }
 }
 
@@ -341,6 +361,7 @@ static void render_message(proto_tree *st, const ike_result_t *res, const char *
 {
     const ike_exchange_t *ex = res->exchange;
     add_generated_uint(st, hf_sa, ex->sa->number);
+    add_generated_uint(st, hf_version, ike_kind_version((ike_kind_t)res->kind));
     add_generated_string(st, hf_exchange, ike_kind_name((ike_kind_t)res->kind));
     add_generated_string(st, hf_msg, label);
     add_generated_uint(st, hf_phase, phase_of(res));
@@ -353,9 +374,13 @@ static void render_message(proto_tree *st, const ike_result_t *res, const char *
         add_generated_uint(st, hf_retrans, res->retrans_of);
         add_generated_uint(st, hf_retrans_count, res->retrans_count);
     }
+    if (res->retry_of)
+        add_generated_uint(st, hf_retry_of, res->retry_of);
     add_generated_string(st, hf_state, ike_cisco_state_name((ike_cisco_state_t)res->state));
-    if (opt->explain)
-        add_generated_string(st, hf_explain, ike_explain((ike_kind_t)res->kind, res->step));
+    if (opt->explain) {
+        char why[256];
+        add_generated_string(st, hf_explain, ike_explain_message(res, why, sizeof why));
+    }
     if (ike_kind_final_step((ike_kind_t)res->kind))
         render_proposals(st, res);
 }
@@ -400,5 +425,5 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
         render_verdict(pinfo, st, ti, judged[i], &verdicts[i], res);
     if (st)
         render_message(st, res, label, opt);
-    render_message_experts(pinfo, ti, res, label);
+    render_message_experts(pinfo, ti, res, label, opt);
 }

@@ -132,7 +132,7 @@ static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_
 {
     unsigned n = 0;
     for (const ike_exchange_t *ex = sa->exchanges; ex && n < VIEWS_MAX_QUICK; ex = ex->next_in_sa) {
-        if (ex->kind != IKE_KIND_QUICK || ex == judged->exchange)
+        if (!views_exchange_listed(ex, ctx) || ex == judged->exchange)
             continue;
         n++;
         exchange_view_t v;
@@ -167,6 +167,9 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
     if (view.judged.exchange)
         report_verdict(out, &view.judged);
     report_quick_modes(out, sa, &view.judged, ctx);
+    if (sa->rekey_of)
+        g_string_append_printf(out, "  A rekey of IKE SA %u (CREATE_CHILD_SA there; new SPIs from frame %u).\n",
+                               sa->rekey_of->number, sa->first_frame);
     if (sa->peer_gone_in) {
         char line[256];
         snprintf(line, sizeof line, "Afterwards: from frame %u the peer's host answers ICMP unreachable: its IKE "

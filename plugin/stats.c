@@ -113,7 +113,7 @@ static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag
     message_counts_t counts = tracker_counts(table_tracker, sa, NULL);
     stat_tap_table_item_type items[N_COLUMNS];
     items[COL_SA] = uint_item(sa->number);
-    snprintf(buf, sizeof buf, "SA %s", sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : "");
+    snprintf(buf, sizeof buf, "SA %s", sa->version == 2 ? "IKEv2" : sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : "");
     items[COL_EXCHANGE] = string_item(g_strchomp(buf));
     items[COL_PEERS] = string_item(views_peers(sa, buf, sizeof buf));
     items[COL_INITIATOR] = string_item(sa->roles_known ? views_address(&sa->initiator, buf, sizeof buf) : NULL);
@@ -174,7 +174,7 @@ static void refresh_sa_rows(void *owner, const ike_sa_t *sa, const ike_diag_cont
     put_sa_row(table, sa, ctx);
     guint row = 0;
     for (const ike_exchange_t *ex = sa->exchanges; ex && row < VIEWS_MAX_QUICK; ex = ex->next_in_sa)
-        if (ex->kind == IKE_KIND_QUICK || (ex->kind == IKE_KIND_TRANSACTION && views_exchange_has_verdict(ex, ctx)))
+        if (views_exchange_listed(ex, ctx))
             put_quick_row(table, ++row, ex, ctx);
 }
 
@@ -387,7 +387,8 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     json_string(s, "icookie", buf);
     snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->rcookie);
     json_string(s, "rcookie", buf);
-    json_string(s, "mode", sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : NULL);
+    json_uint(s, "version", sa->version);
+    json_string(s, "mode", sa->phase1 && sa->version == 1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : NULL);
     json_uint(s, "first_frame", sa->first_frame);
     json_uint(s, "last_frame", sa->last_frame);
     json_time(s, "first_time", sa->first_time);
@@ -410,11 +411,9 @@ static void json_print_sa(const view_tracker_t *t, const ike_sa_t *sa, const ike
     json_sa_fields(s, t, sa, &view);
     json_key(s, "exchanges");
     g_string_append_c(s, '[');
-    unsigned quick = 0;
+    unsigned listed = 0;
     for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-        if (!ike_kind_judged((ike_kind_t)ex->kind) || (ex->kind == IKE_KIND_QUICK && ++quick > VIEWS_MAX_QUICK))
-            continue;
-        if (ex->kind == IKE_KIND_TRANSACTION && !views_exchange_has_verdict(ex, ctx))
+        if ((ex != sa->phase1 && !views_exchange_listed(ex, ctx)) || ++listed > VIEWS_MAX_QUICK)
             continue;
         if (s->str[s->len - 1] != '[')
             g_string_append_c(s, ',');

@@ -39,11 +39,15 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
         out->seconds = ex->last_time - ex->first_time;
 }
 
-bool views_exchange_has_verdict(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+bool views_exchange_listed(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
 {
+    if (ex == ex->sa->phase1 || !ike_kind_judged((ike_kind_t)ex->kind))
+        return false;
+    if (ex->kind != IKE_KIND_TRANSACTION && ex->kind != IKE_KIND_INFO2)
+        return ike_kind_version((ike_kind_t)ex->kind) == 2 || ex->kind == IKE_KIND_QUICK;
     ike_verdict_t v;
     ike_diagnose(ex, ctx, &v);
-    return v.outcome != IKE_OUTCOME_NONE;
+    return v.outcome != IKE_OUTCOME_NONE && v.outcome != IKE_OUTCOME_COMPLETE;
 }
 
 /* Stalled is worse than cut, cut worse than orphan: the order a reader cares about. */
@@ -57,19 +61,20 @@ static int severity(ike_outcome_t outcome)
     }
 }
 
-/* The worst unfinished Quick Mode or XAUTH (the first of equals) and the first
- * completed Quick Mode. */
+/* The worst unfinished exchange after phase 1 (the first of equals) and the first that
+ * brought the tunnel up: a Quick Mode, IKEv2's IKE_AUTH. */
 static void judge_quick_modes(const ike_sa_t *sa, const ike_diag_context_t *ctx, exchange_view_t *worst,
                               exchange_view_t *first_complete)
 {
     unsigned seen = 0;
     exchange_view_t v;
     for (const ike_exchange_t *ex = sa->exchanges; ex && seen < VIEWS_MAX_QUICK; ex = ex->next_in_sa) {
-        if (ex->kind != IKE_KIND_QUICK && ex->kind != IKE_KIND_TRANSACTION)
+        if (ex == sa->phase1 || !ike_kind_judged((ike_kind_t)ex->kind) || ex->kind == IKE_KIND_INFO)
             continue;
         seen++;
         views_describe_exchange(ex, ctx, &v);
-        if (v.verdict.outcome == IKE_OUTCOME_COMPLETE && !first_complete->exchange)
+        bool brings_up = ex->kind == IKE_KIND_QUICK || ex->kind == IKE_KIND_AUTH;
+        if (v.verdict.outcome == IKE_OUTCOME_COMPLETE && brings_up && !first_complete->exchange)
             *first_complete = v;
         else if (severity((ike_outcome_t)v.verdict.outcome)
                  > (worst->exchange ? severity((ike_outcome_t)worst->verdict.outcome) : 0))
@@ -112,7 +117,7 @@ void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_vie
         out->outcome = "phase1";
         out->seconds = sa->phase1->last_time - sa->first_time;
     } else {
-        out->outcome = "orphan";
+        out->outcome = sa->rekey_of ? "complete" : "orphan"; /* an IKEv2 rekey: up from its start */
     }
 }
 

@@ -39,8 +39,10 @@ typedef struct sa_view {
 } sa_view_t;
 
 void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t *ctx, exchange_view_t *out);
-/* An exchange with an outcome to show (a Transaction exchange only when XAUTH failed). */
-bool views_exchange_has_verdict(const ike_exchange_t *ex, const ike_diag_context_t *ctx);
+/* The exchanges each view lists under its SA, after the one that opens it: Quick Modes
+ * and IKEv2's exchanges; Transaction and INFORMATIONAL exchanges only when their verdict
+ * says something went wrong (liveness checks would flood the list). */
+bool views_exchange_listed(const ike_exchange_t *ex, const ike_diag_context_t *ctx);
 void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_view_t *out);
 
 /* "198.51.100.1" (port left out), "?" when unknown.  Returns buf. */

@@ -74,6 +74,22 @@ static void add_evidence(ike_verdict_t *v, uint32_t frame)
     v->evidence_frames[v->n_evidence++] = frame;
 }
 
+/* IKE_SA_INIT answered, and nothing of the SA after it: IKE_AUTH never seen. */
+static bool nothing_after(const ike_exchange_t *ex)
+{
+    return ex->kind == IKE_KIND_SA_INIT && !ex->retried_in && !ex->next_in_sa && !ex->answer.notify;
+}
+
+/* IKE_AUTH never seen after IKE_SA_INIT (stall point AUTH#1, step 3 of IKE_SA_INIT):
+ * with a NAT found, UDP 4500 is where it went (RFC 7296 section 2.23). */
+static ike_evidence_t classify_no_auth(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    bool silent_long = ctx->capture_end - ex->last_time >= ctx->silence_threshold;
+    if (!silent_long && !ex->sa->superseded_in)
+        return IKE_EV_NONE;
+    return ex->nat == IKE_NAT_DETECTED ? IKE_EV_NAT_SILENCE : silent_long ? IKE_EV_SILENCE : IKE_EV_SUPERSEDED;
+}
+
 void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
 {
     *v = (ike_verdict_t){ 0 };
@@ -94,7 +110,10 @@ void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_
         /* COOKIE or INVALID_KE_PAYLOAD obeyed by a new round: a note, not a stall */
         bool obeyed = ex->retried_in && (ex->answer.notify == IKE2_N_COOKIE
                                          || ex->answer.notify == IKE2_N_INVALID_KE_PAYLOAD);
-        if (evidence == IKE_EV_NONE || obeyed) {
+        if (evidence == IKE_EV_NONE && nothing_after(ex)) {
+            v->stall_step = 3;
+            evidence = classify_no_auth(ex, ctx);
+        } else if (evidence == IKE_EV_NONE || obeyed) {
             *v = (ike_verdict_t){ .outcome = IKE_OUTCOME_COMPLETE, .frame = ex->last_frame };
             return;
         }
@@ -111,7 +130,7 @@ void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_
         return;
     }
     v->outcome = IKE_OUTCOME_STALLED;
-    v->rule = ike_rule_find((ike_kind_t)ex->kind, ex->highest_step, 2, evidence, v->notify);
+    v->rule = ike_rule_find((ike_kind_t)ex->kind, ex->highest_step, v->stall_step, evidence, v->notify);
     add_evidence(v, request_of(ex)->frame);
     add_evidence(v, ex->step_last[1]->frame);
     if (response_of(ex))
@@ -177,7 +196,11 @@ const char *ike2_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v,
                  sent, who);
         break;
     case IKE_EV_NAT_SILENCE:
-        snprintf(buf, size, "%s on UDP 4500 after IKE_SA_INIT found a NAT; nothing came back", sent);
+        if (v->stall_step == 3)
+            snprintf(buf, size, "%s and answered; the NAT detection hashes show a NAT, so IKE_AUTH moves to "
+                     "UDP 4500, and nothing was seen there", sent);
+        else
+            snprintf(buf, size, "%s on UDP 4500 after IKE_SA_INIT found a NAT; nothing came back", sent);
         break;
     case IKE_EV_IP_FRAGMENTS:
         snprintf(buf, size, "%s in IP fragments, never answered", sent);
@@ -189,14 +212,18 @@ const char *ike2_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v,
         snprintf(buf, size, "%s, never answered", sent);
         break;
     case IKE_EV_SUPERSEDED:
-        snprintf(buf, size, "%s, never answered; the same peers started again in frame %u", sent,
-                 ex->sa->superseded_in);
+        snprintf(buf, size, "%s, %s; the same peers started again in frame %u", sent,
+                 v->stall_step == 3 ? "answered, then no IKE_AUTH" : "never answered", ex->sa->superseded_in);
         break;
     case IKE_EV_SILENCE:
-        snprintf(buf, size, "%s, then silence", sent);
+        if (v->stall_step == 3)
+            snprintf(buf, size, "%s and answered, then no IKE_AUTH", sent);
+        else
+            snprintf(buf, size, "%s, then silence", sent);
         break;
     default:
-        snprintf(buf, size, "%s; the capture ends before anything else", sent);
+        snprintf(buf, size, "%s%s; the capture ends before anything else", sent,
+                 v->stall_step == 3 ? " and answered" : "");
         break;
     }
     return buf;

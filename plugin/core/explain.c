@@ -4,6 +4,7 @@
 #include "explain.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 static const char *const main_mode[] = {
     [1] = "MM#1: the initiator's SA payload: its ISAKMP policies, one transform per 'crypto isakmp "
@@ -90,4 +91,19 @@ const char *ike_explain(ike_kind_t kind, unsigned step)
                "after phase 1, unusual between site-to-site peers.";
     default: return NULL;
     }
+}
+
+const char *ike_explain_message(const ike_result_t *res, char *buf, size_t size)
+{
+    const char *text = ike_explain((ike_kind_t)res->kind, res->step);
+    const ike_exchange_t *ex = res->exchange;
+    if (!text || !res->retry_of || !ex)
+        return text;
+    if (ex->asked_group)
+        snprintf(buf, size, "%s This one is a retry with DH group %u, as the responder asked in frame %u "
+                 "(INVALID_KE_PAYLOAD).", text, ex->asked_group, res->retry_of);
+    else
+        snprintf(buf, size, "%s This one is a retry with the COOKIE the responder sent in frame %u.", text,
+                 res->retry_of);
+    return buf;
 }

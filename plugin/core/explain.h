@@ -9,4 +9,11 @@
  * for a step that does not exist. */
 const char *ike_explain(ike_kind_t kind, unsigned step);
 
+#include <stddef.h>
+
+/* The explanation of one message: ike_explain's, and for an IKEv2 IKE_SA_INIT retry why
+ * it was sent ("a retry with the COOKIE ...", "... with DH group 19 as the responder
+ * asked").  Returns buf or a static string. */
+const char *ike_explain_message(const ike_result_t *res, char *buf, size_t size);
+
 #endif

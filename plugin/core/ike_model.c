@@ -68,23 +68,43 @@ unsigned ike_kind_version(ike_kind_t kind)
     return kind >= IKE_KIND_SA_INIT ? 2 : kind != IKE_KIND_NONE;
 }
 
+bool ike_result_completes(const ike_result_t *res)
+{
+    if (!res->completes || !res->exchange)
+        return false;
+    if (ike_kind_version((ike_kind_t)res->kind) == 1)
+        return true;
+    return (res->kind == IKE_KIND_AUTH || res->kind == IKE_KIND_CHILD) && !res->exchange->answer.notify;
+}
+
+const char *ike_completion_name(ike_kind_t kind)
+{
+    switch (kind) {
+    case IKE_KIND_QUICK: return "Quick Mode";
+    case IKE_KIND_AUTH: return "IKE_AUTH";
+    case IKE_KIND_CHILD: return "CREATE_CHILD_SA";
+    default: return "Phase 1";
+    }
+}
+
 uint16_t ike_result_refusal(const ike_result_t *res)
 {
     bool v2 = ike_kind_version((ike_kind_t)res->kind) == 2;
     unsigned max = v2 ? IKE2_N_ERROR_MAX : IKE_N_ERROR_MAX;
-    bool answers = res->answers || (v2 && res->step == 2);
-    return answers && res->notify && res->notify <= max && res->request_in ? res->notify : 0;
+    bool answers = res->answers || (v2 && res->step == 2 && res->request_in);
+    return answers && res->notify && res->notify <= max ? res->notify : 0;
 }
 
-/* The notify a message is about: IKEv2 puts status notifies (NAT detection) before an
- * error, so its first error or COOKIE wins; else the first one. */
+/* The notify a message is about: IKEv1's first; IKEv2's first error or COOKIE (its
+ * status notifies, NAT detection and the like, come with every IKE_SA_INIT). */
 static uint16_t main_notify(const ike_msg_t *msg)
 {
-    if (msg->major_version == 2)
-        for (unsigned i = 0; i < msg->n_notify; i++)
-            if (msg->notify[i] <= IKE2_N_ERROR_MAX || msg->notify[i] == IKE2_N_COOKIE)
-                return msg->notify[i];
-    return msg->n_notify ? msg->notify[0] : 0;
+    if (msg->major_version != 2)
+        return msg->n_notify ? msg->notify[0] : 0;
+    for (unsigned i = 0; i < msg->n_notify; i++)
+        if (msg->notify[i] <= IKE2_N_ERROR_MAX || msg->notify[i] == IKE2_N_COOKIE)
+            return msg->notify[i];
+    return 0;
 }
 
 bool ike_kind_judged(ike_kind_t kind)
@@ -255,16 +275,25 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
         model->first_sa = sa;
     model->last_sa = sa;
 
+    /* IKEv2 rekeys an IKE SA inside the old one (CREATE_CHILD_SA, RFC 7296 section
+     * 2.18): the new SPI pair's first message is not IKE_SA_INIT.  Without keys this is
+     * what shows it, under an established SA between the same peers that rekeyed. */
+    uint64_t pair = peers_key(&msg->src, &msg->dst);
+    if (msg->major_version == 2 && !is_first_message(msg) && msg->rcookie) {
+        ike_sa_t *old = g_hash_table_lookup(model->last_sa_by_pair, &pair);
+        if (old && old->version == 2 && old->phase1_done && old->n_of_kind[IKE_KIND_CHILD])
+            sa->rekey_of = old;
+    }
     /* A fresh first message between the same two addresses supersedes the older SA. */
-    if (is_first_message(msg)) {
+    if (is_first_message(msg) || sa->rekey_of) {
         /* from src to dst: an attempt in the other direction does not hide this one */
         node->peers_key = peers_key(&msg->src, &msg->dst) * 3u + peers_key(&msg->src, &msg->src);
         ike_sa_t *older = g_hash_table_lookup(model->last_sa_by_peers, &node->peers_key);
-        if (older && older->superseded_in == 0 && older->roles_known
+        if (older && !sa->rekey_of && older->superseded_in == 0 && older->roles_known
             && ike_same_address(&older->initiator, &msg->src) && ike_same_address(&older->responder, &msg->dst))
             older->superseded_in = msg->frame;
         g_hash_table_replace(model->last_sa_by_peers, &node->peers_key, sa);
-        node->pair_key = peers_key(&msg->src, &msg->dst);
+        node->pair_key = pair;
         ike_sa_t *previous = g_hash_table_lookup(model->last_sa_by_pair, &node->pair_key);
         if (previous)
             previous->next_between_peers = sa;
@@ -474,7 +503,9 @@ static void take_resend(stored_result_t *stored, stored_result_t *first, const i
         bool evidence = res->step == ex->highest_step || ex->answer.peer_resend_frame == msg->frame;
         if (evidence && !ex->answer.first_frame)
             ex->answer.first_frame = msg->frame;
-        if (res->step == ex->highest_step && res->retrans_count == UNANSWERED_AT_RESEND && !peer_answered(&ex->answer))
+        bool response = ike_kind_version((ike_kind_t)ex->kind) == 2 && res->step == 2; /* answers, not asks */
+        if (res->step == ex->highest_step && !response && res->retrans_count == UNANSWERED_AT_RESEND
+            && !peer_answered(&ex->answer))
             res->notes |= IKE_NOTE_UNANSWERED;
     }
     ex->last_frame = msg->frame;

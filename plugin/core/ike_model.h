@@ -67,7 +67,6 @@ typedef enum ike_cisco_state {
     IKE_STATE_V2_CONNECTING,
     IKE_STATE_V2_ESTABLISHED,
     IKE_STATE_V2_REKEYING,
-    IKE_STATE_V2_DELETING,
 } ike_cisco_state_t;
 
 typedef enum ike_nat {
@@ -168,6 +167,7 @@ struct ike_sa {
     uint32_t first_frame, last_frame;
     uint32_t superseded_in; /* frame of a fresh MM#1/AM#1 between the same peers */
     const ike_sa_t *next_between_peers; /* the next SA the same two addresses began, either way */
+    const ike_sa_t *rekey_of; /* IKEv2: the established SA whose CREATE_CHILD_SA made this one */
     uint32_t peer_gone_in; /* first ICMP error quoting its message after phase 1 was done */
     double first_time, last_time;
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
@@ -214,6 +214,12 @@ bool ike_sa_has_complete_quick(const ike_sa_t *sa);
  * that answers a pending exchange (res->answers), an IKEv2 response, or an IKEv2
  * INFORMATIONAL refusing the responder's AUTH.  The request is res->request_in. */
 uint16_t ike_result_refusal(const ike_result_t *res);
+
+/* The message completes a negotiation: MM#6, AM#3, QM#3 (first copies); in IKEv2 an
+ * IKE_AUTH or CREATE_CHILD_SA response that refuses nothing. */
+bool ike_result_completes(const ike_result_t *res);
+/* What it completes: "Phase 1", "Quick Mode", "IKE_AUTH", "CREATE_CHILD_SA". */
+const char *ike_completion_name(ike_kind_t kind);
 
 /* The message ID its messages carry: 0 for phase 1 (RFC 2409 5), a Quick Mode's own. */
 uint32_t ike_exchange_message_id(const ike_exchange_t *ex);

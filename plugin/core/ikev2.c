@@ -50,17 +50,27 @@ void ike2_link_retry(ike_exchange_t *answered, ike_exchange_t *retry, ike_result
 }
 
 /* strongSwan's IKE_SA state after the message, as its log and swanctl print it. */
-static ike_cisco_state_t state_after(const ike_exchange_t *ex, const ike_msg_t *msg, unsigned step)
+/* IKE_AUTH answered, or the SA came from a rekey: up as far as the headers tell. */
+static bool established(const ike_sa_t *sa)
 {
-    if (ike2_msg_has(msg, IKE2_PL_DELETE))
-        return IKE_STATE_V2_DELETING;
+    if (sa->rekey_of)
+        return true;
+    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa)
+        if (ex->kind == IKE_KIND_AUTH && ex->highest_step == 2)
+            return true;
+    return false;
+}
+
+/* From the headers alone: a Delete or a refusal is readable only with keys, and the
+ * state must not change with them. */
+static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
+{
     switch ((ike_kind_t)ex->kind) {
     case IKE_KIND_SA_INIT:
     case IKE_KIND_INTER: return IKE_STATE_V2_CONNECTING;
-    case IKE_KIND_AUTH:
-        return step == 2 && !ex->answer.notify ? IKE_STATE_V2_ESTABLISHED : IKE_STATE_V2_CONNECTING;
-    case IKE_KIND_CHILD: return ex->sa->phase1_done ? IKE_STATE_V2_REKEYING : IKE_STATE_V2_CONNECTING;
-    default: return ex->sa->phase1_done ? IKE_STATE_V2_ESTABLISHED : IKE_STATE_V2_CONNECTING;
+    case IKE_KIND_AUTH: return step == 2 ? IKE_STATE_V2_ESTABLISHED : IKE_STATE_V2_CONNECTING;
+    case IKE_KIND_CHILD: return established(ex->sa) ? IKE_STATE_V2_REKEYING : IKE_STATE_V2_CONNECTING;
+    default: return established(ex->sa) ? IKE_STATE_V2_ESTABLISHED : IKE_STATE_V2_CONNECTING;
     }
 }
 
@@ -103,8 +113,7 @@ static void note_refusal_of_auth(ike_sa_t *sa, const ike_msg_t *msg, ike_result_
         auth->answer.giveup_frame = msg->frame;
         auth->answer.first_frame = msg->frame;
         sa->phase1_done = false; /* the initiator never took the IKE SA into use */
-        res->answers = auth;
-        res->request_in = auth->step_last[2]->frame;
+        res->answers = auth; /* not request_in: an INFORMATIONAL request answers nothing */
         res->answered_step = 2;
         return;
     }
@@ -149,7 +158,7 @@ void ike2_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t 
         sa->phase1_done = true;
     if (ex->kind == IKE_KIND_INFO2)
         note_refusal_of_auth(sa, msg, res);
-    res->state = (uint8_t)state_after(ex, msg, res->step);
+    res->state = (uint8_t)state_after(ex, res->step);
 }
 
 void ike2_note_icmp_error(ike_sa_t *sa, ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res)

@@ -80,6 +80,8 @@ const char *ike_stall_label(ike_kind_t kind, unsigned stall_step, char *buf, siz
 {
     if (kind == IKE_KIND_TRANSACTION)
         return g_strlcpy(buf, "XAUTH", size), buf;
+    if (kind == IKE_KIND_SA_INIT && stall_step == 3) /* IKE_SA_INIT answered, IKE_AUTH never seen */
+        return g_strlcpy(buf, "AUTH#1", size), buf;
     return ike_step_label(kind, stall_step, buf, size);
 }
 
@@ -110,7 +112,6 @@ const char *ike_cisco_state_name(ike_cisco_state_t state)
         [IKE_STATE_V2_CONNECTING] = "CONNECTING",
         [IKE_STATE_V2_ESTABLISHED] = "ESTABLISHED",
         [IKE_STATE_V2_REKEYING] = "REKEYING",
-        [IKE_STATE_V2_DELETING] = "DELETING",
     };
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : NULL;
 }

@@ -300,6 +300,20 @@ const ike_rule_t ike_rules[] = {
       "'match identity remote' and the crypto map on the interface).",
       "nothing: the responder never saw IKE_SA_INIT (initiator: retransmitting IKE_SA_INIT)", 0 },
 
+    /* ---- IKE_SA_INIT answered, IKE_AUTH never seen (stall point AUTH#1) ---- */
+    { SA_INIT, 3, IKE_EV_NAT_SILENCE, 0, "nat-t-blocked", "UDP 4500 blocked after IKE_SA_INIT found a NAT",
+      "IKE_SA_INIT worked on UDP 500 and its NAT detection hashes show a NAT, so IKE_AUTH goes to UDP "
+      "4500, and nothing was ever seen there: a firewall or the NAT device drops UDP 4500; or the "
+      "capture filter takes UDP 500 only",
+      "Allow UDP 4500 both ways between the peers (and ESP-in-UDP); capture 'udp port 500 or udp port 4500'.",
+      "nothing: the responder never saw IKE_AUTH (initiator: retransmitting IKE_AUTH)", 0 },
+    { SA_INIT, 3, IKE_EV_ANY, 0, "auth-missing", "IKE_AUTH never seen",
+      "the initiator stopped after IKE_SA_INIT (no credentials for this peer), or IKE_AUTH went to UDP "
+      "4500 and the capture or the path misses it (strongSwan moves to UDP 4500 even without a NAT)",
+      "Capture UDP 4500 too ('udp port 500 or udp port 4500'); allow UDP 4500 between the peers; check "
+      "the initiator has credentials for this peer.",
+      "nothing: IKE_AUTH never reached the responder", 0 },
+
     /* ---- IKE_AUTH: the responder refused, or the answer never came ---- */
     { AUTH, 2, IKE_EV_READ_NOTIFY, IKE2_N_AUTHENTICATION_FAILED, "auth-failed", "authentication failed",
       "the responder refused the initiator's AUTH (pre-shared key, certificate or identity), or the "

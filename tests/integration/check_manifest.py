@@ -168,11 +168,14 @@ def check_fields(cap, frames, tag, errors, with_keys):
         expect("ikediag.response_in", exp["response_in"], as_int(fr.get("ikediag.response_in")))
         expect("ikediag.retransmission", exp["retransmission"], as_int(fr.get("ikediag.retransmission")))
         expect("ikediag.retransmission.count", exp["count"], as_int(fr.get("ikediag.retransmission.count")))
+        expect("ikediag.version", exp["version"], as_int(fr.get("ikediag.version")))
         kind = derive.kind(exp["msg"])
+        v2 = exp["version"] == 2
+        prefix = exp["msg"] + ":" if v2 else EXPLAIN_PREFIX.get(kind, exp["msg"] + ":")
         explain = fr.get("ikediag.explain")
-        if not isinstance(explain, str) or not explain.startswith(EXPLAIN_PREFIX.get(kind, exp["msg"] + ":")):
+        if not isinstance(explain, str) or not explain.startswith(prefix):
             errors.append("%s: ikediag.explain should be one text starting with %s, got %s"
-                          % (where, EXPLAIN_PREFIX.get(kind, exp["msg"] + ":"), explain))
+                          % (where, prefix, explain))
         # NAT-D: on a phase-1 exchange's frames from MM#3 (AM#2) on, once known (RFC 3947)
         nat_msgs = ("MM#3", "MM#4", "MM#5", "MM#6", "AM#2", "AM#3")
         nat = cap.nat.get(exp["sa"]) if exp["msg"] in nat_msgs else None
@@ -199,14 +202,19 @@ def check_fields(cap, frames, tag, errors, with_keys):
             want_ids.append("ikediag.resend")
         if exp["msg"] in derive.FINAL and not exp["retransmission"] and not exp["fragment"]:
             want_ids.append("ikediag.complete")
+        elif v2 and exp["msg"] in ("AUTH#2", "CHILD#2") and not exp["retransmission"] and not exp["fragment"]:
+            listed = by_name.get((exp["sa"], exp["xname"]))
+            if not listed or (listed.expected(with_keys) or ("none",))[0] == "complete":
+                want_ids.append("ikediag.complete")
         notify = cap.notifies.get(num)
-        if notify and (with_keys or notify[2] == "clear"):
+        is_error = notify and (notify[0] < 16384 if v2 else notify[0] <= 8191)
+        if is_error and (with_keys or notify[2] == "clear"):
             want_ids.append("ikediag.error_notify")
             msg = [e[3] for e in fr.experts if e[0] == "ikediag.error_notify"]
             fact = "%s (%d) in reply to" % (notify[1], notify[0])
-            if msg and (fact not in msg[0] or not msg[0].endswith("(frame %s)" % exp["request_in"])):
-                errors.append("%s: error notify should say %s ... (frame %s), says %s"
-                              % (where, fact, exp["request_in"], msg[0]))
+            asked = "(frame %s)" % exp["request_in"] if exp["request_in"] else ")"
+            if msg and (fact not in msg[0] or not msg[0].endswith(asked)):
+                errors.append("%s: error notify should say %s ... %s, says %s" % (where, fact, asked, msg[0]))
         if with_keys and num in cap.undecrypted:
             want_ids.append("ikediag.malformed")
         if exp["request_missing"]:
@@ -245,7 +253,7 @@ def check_fields(cap, frames, tag, errors, with_keys):
         # key facts of the diagnosis: the stall point, the request and how often it went out
         first = ev[0]
         sent = 1 + sum(1 for w in want.values() if w["retransmission"] == first)
-        times = "sent once" if sent == 1 else "sent %d times" % sent
+        times = {1: "sent once", 2: "sent twice"}.get(sent, "sent %d times" % sent)
         stall = ex.expected(with_keys)[1]
         if stall == "XAUTH":  # no request resent: the evidence names the frames
             facts = ["Stalled at XAUTH:", "frame %d" % first]

@@ -28,7 +28,26 @@ orphan   an answer (MM#2, MM#4, MM#6, AM#2, AM#3, QM#2, QM#3) whose request is n
          source; the captures here have one pair of peers, so the sender is its role).
 resend   a resend's retransmission = the first copy (same label, same SA, same sender),
          count = 1, 2, ... in order.
+
+IKEv2 (labels SA_INIT#1/#2, AUTH#1/#2, CHILD#1/#2, INFO#1/#2, INTER#1/#2; RFC 7296):
+exchange IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL, IKE_INTERMEDIATE; an
+         exchange is its SA, kind, message ID and requester (the sender of #1, the other
+         side of #2); a new SA_INIT#1 after an SA_INIT#2 is a new round (a retry after
+         COOKIE or INVALID_KE_PAYLOAD).  Exchanges are named per SA by first appearance:
+         SA_INIT, SA_INIT2 ..., AUTH, AUTH2 ..., CHILD1 ..., INFO1 ..., INTER1 ...
+phase    1 for SA_INIT, AUTH, INTER; 2 for CHILD; INFO 2 once the SA is up, else 1.
+state    strongSwan's IKE_SA states from the headers: CONNECTING until an AUTH#2, then
+         ESTABLISHED; CHILD REKEYING once up.  An SA whose first frame is not SA_INIT#1,
+         after an earlier SA between the same peers made a CHILD exchange, is a rekey:
+         up from its start.
+links    #2 request_in = the newest copy of its #1 before it; that copy's response_in =
+         the first #2 after it, and so has the request's first copy (its first fragment).  A #2 without its #1 is an orphan (request_missing, once
+         per sender).
 """
+
+V2_EXCHANGE = {"SA_INIT": "IKE_SA_INIT", "AUTH": "IKE_AUTH", "CHILD": "CREATE_CHILD_SA", "INFO": "INFORMATIONAL",
+               "INTER": "IKE_INTERMEDIATE"}
+V2_ONCE = ("SA_INIT", "AUTH")  # named without a number when first: SA_INIT, AUTH, then SA_INIT2 ...
 
 EXCHANGE = {"MM": "Main Mode", "AM": "Aggressive Mode", "QM": "Quick Mode", "INFO": "Informational",
             "TXN": "Transaction"}
@@ -45,6 +64,95 @@ def kind(msg):
     return msg.split("#")[0]
 
 
+def is_v2(msg):
+    return "#" in msg and kind(msg) in V2_EXCHANGE
+
+
+class V2State:
+    """What the IKEv2 rules carry from frame to frame."""
+
+    def __init__(self):
+        self.rounds = {}      # (sa, kind, msgid, requester) -> round number
+        self.answered = set()  # (sa, xkey) whose current round has a #2
+        self.names = {}       # (sa, xkey) -> exchange name
+        self.counts = {}      # (sa, kind) -> exchanges so far
+        self.up = set()       # SAs with an AUTH#2, or made by a rekey
+        self.child = set()    # SAs that made a CHILD exchange
+        self.first = {}       # sa -> its first label
+
+    def xkey(self, sa, f, msgid):
+        k = kind(f.msg)
+        request = f.msg.endswith("#1")
+        requester = f.role if request else ("responder" if f.role == "initiator" else "initiator")
+        base = (sa, k, msgid, requester)
+        rnd = self.rounds.setdefault(base, 1)
+        if request and not f.resend and k == "SA_INIT" and (base, rnd) in self.answered:
+            rnd = self.rounds[base] = rnd + 1
+        key = (base, rnd)
+        if key not in self.names:
+            n = self.counts[(sa, k)] = self.counts.get((sa, k), 0) + 1
+            self.names[key] = k if (k in V2_ONCE and n == 1) else "%s%d" % (k, n)
+        return key
+
+
+def derive_v2(st, cap, num, f, sa, msgid, out, newest, answered_copies, first_copy, copies):
+    """The expected fields of one IKEv2 frame."""
+    k = kind(f.msg)
+    if sa not in st.first:
+        st.first[sa] = f.msg
+        if f.msg != "SA_INIT#1" and st.child:
+            st.up.add(sa)  # a rekeyed IKE SA: new SPIs under an SA that made a CHILD exchange
+    key = st.xkey(sa, f, msgid)
+    e = {"sa": sa, "exchange": V2_EXCHANGE[k], "msg": f.msg, "role": f.role, "request_in": None,
+         "response_in": None, "retransmission": None, "count": None, "request_missing": False,
+         "fragment": False, "xkey": key, "xname": st.names[key], "version": 2}
+    if k in ("SA_INIT", "AUTH", "INTER"):
+        e["phase"] = 1
+    elif k == "CHILD":
+        e["phase"] = 2
+    else:
+        e["phase"] = 2 if sa in st.up else 1
+    if k in ("SA_INIT", "INTER") or f.msg == "AUTH#1":
+        e["state"] = "CONNECTING"
+    elif f.msg == "AUTH#2":
+        e["state"] = "ESTABLISHED"
+    elif k == "CHILD":
+        e["state"] = "REKEYING" if sa in st.up else "CONNECTING"
+    else:
+        e["state"] = "ESTABLISHED" if sa in st.up else "CONNECTING"
+    prev = max([n for n in out if out[n]["sa"] == sa], default=0)
+    e["fragment"] = bool(prev and not f.resend and out[prev]["msg"] == f.msg and out[prev]["role"] == f.role
+                         and out[prev]["xkey"] == key)
+    copy_key = (sa, f.msg, key, f.role)
+    if f.resend and copy_key in first_copy:
+        copies[copy_key] = copies.get(copy_key, 0) + 1
+        e["retransmission"], e["count"] = first_copy[copy_key], copies[copy_key]
+    else:
+        first_copy.setdefault(copy_key, num)
+    if f.msg.endswith("#2"):
+        st.answered.add(key)
+        request = newest.get((sa, key, k + "#1"))
+        if request:
+            e["request_in"] = request
+            done = answered_copies.setdefault((sa, key), set())
+            if request not in done:
+                done.add(request)
+                out[request]["response_in"] = num
+            # the request's first copy (its first fragment) links to the first answer too
+            first = first_copy.get((sa, k + "#1", key, out[request]["role"]))
+            if first and out[first]["response_in"] is None:
+                out[first]["response_in"] = num
+        elif not f.resend and not e["fragment"] and ("orphan", f.role) not in first_copy:
+            first_copy[("orphan", f.role)] = num
+            e["request_missing"] = True
+        if k == "AUTH":
+            st.up.add(sa)
+    newest[(sa, key, f.msg)] = num
+    if k == "CHILD":
+        st.child.add(sa)
+    return e
+
+
 def derive(cap, headers):
     """cap: manifest.Capture; headers: frame -> (icookie, message_id) from stock tshark.
     Returns frame -> dict of expected fields: sa, exchange, msg, phase, role, state (None if
@@ -56,17 +164,21 @@ def derive(cap, headers):
     answered = {}    # (sa, exchange key, msg) -> set of request copies already answered
     phase1_done = set()
     last_msg = {}    # sa -> (frame, msg, role, exchange key) of the newest MM/AM/QM message
+    v2 = V2State()
     for num in sorted(cap.frames):
         f = cap.frames[num]
         icookie, msgid = headers[num]
         if icookie not in sas:
             sas.append(icookie)
         sa = sas.index(icookie) + 1
+        if is_v2(f.msg):
+            out[num] = derive_v2(v2, cap, num, f, sa, msgid, out, newest, answered, first_copy, copies)
+            continue
         k = kind(f.msg)
         xkey = msgid if k == "QM" else k
         e = {"sa": sa, "exchange": EXCHANGE[k], "msg": f.msg, "role": f.role, "request_in": None,
              "response_in": None, "retransmission": None, "count": None, "request_missing": False,
-             "fragment": False}
+             "fragment": False, "version": 1}
         if k in ("MM", "AM"):
             e["phase"] = 1
         elif k == "QM":

@@ -51,6 +51,7 @@ class Capture:
     offered: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal offered
     chosen: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal chosen
     links: List[tuple] = field(default_factory=list)  # (frame, request_in|response_in, frame or None)
+    rekeys: Dict[int, int] = field(default_factory=dict)  # IKEv2: sa -> the SA whose rekey made it
 
 
 def parse(path):
@@ -89,6 +90,8 @@ def parse(path):
                 current.evidence[(int(tokens[0]), tokens[1])] = [int(t) for t in tokens[2:]]
             elif word in ("offered", "chosen"):
                 getattr(current, word)[int(tokens[0])] = tokens[1]
+            elif word == "rekey":  # rekey NEW of OLD
+                current.rekeys[int(tokens[0])] = int(tokens[2])
             elif word == "link":
                 current.links.append((int(tokens[0]), tokens[1], None if tokens[2] == "-" else int(tokens[2])))
             elif word == "keys":

@@ -36,12 +36,21 @@ class Tshark:
         return dest
 
     def config_dir_with_keys(self, keys_path):
-        """A Wireshark configuration folder whose ikev1_decryption_table is keys_path."""
+        """A Wireshark configuration folder with the key file's lines in its UAT tables:
+        2 fields to ikev1_decryption_table, 8 (SPIs, keys, algorithms) to ikev2's."""
         conf = tempfile.mkdtemp(prefix="conf-", dir=self.stage)
         os.chmod(conf, 0o755)
-        dest = os.path.join(conf, "ikev1_decryption_table")
-        shutil.copyfile(keys_path, dest)
-        os.chmod(dest, 0o644)
+        tables = {"ikev1_decryption_table": [], "ikev2_decryption_table": []}
+        with open(keys_path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    v2 = line.count(",") >= 7
+                    tables["ikev2_decryption_table" if v2 else "ikev1_decryption_table"].append(line.rstrip("\n"))
+        for name, lines in tables.items():
+            dest = os.path.join(conf, name)
+            with open(dest, "w", encoding="utf-8") as out:
+                out.write("".join(l + "\n" for l in lines))
+            os.chmod(dest, 0o644)
         return conf
 
     def run(self, args, config_dir=None, check=True):

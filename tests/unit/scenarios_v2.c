@@ -55,6 +55,35 @@ static const ike_exchange_t *sa_init_later_sa_up(conv_t *c)
     return ex;
 }
 
+/* IKE_SA_INIT (1, 2) answered, then nothing; the request's hashes show a NAT or not */
+static const ike_exchange_t *sa_init_then_nothing(conv_t *c, bool nat)
+{
+    ike_msg_t init = build_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1);
+    if (nat) {
+        init.n_nat_d = 2;
+        init.nat_d_len[0] = init.nat_d_len[1] = 20;
+        memset(init.nat_d[0], 0x11, 20);
+        memset(init.nat_d[1], 0x22, 20);
+    }
+    const ike_exchange_t *ex = send_msg(c, PEER_A, init, 0.01)->exchange;
+    send_v2(c, PEER_B, SA_INIT, 0, true, 0, false, 1);
+    return ex;
+}
+
+/* strongSwan gives up on IKE_AUTH and starts over with a new SPI (frame 3), as in
+ * test-pcaps/v2-nat-t-blocked */
+static const ike_exchange_t *no_auth_behind_nat(conv_t *c)
+{
+    const ike_exchange_t *ex = sa_init_then_nothing(c, true);
+    conv_t again;
+    conv_init(&again, c->model, c->icookie + 1, PEER_A);
+    conv_follow(&again, c);
+    again.time += 30;
+    send_v2(&again, PEER_A, SA_INIT, 0, false, 0, false, 1);
+    return ex;
+}
+static const ike_exchange_t *no_auth(conv_t *c) { return sa_init_then_nothing(c, false); }
+
 /* ---- IKE_AUTH (message ID 1, after SA_INIT in frames 1-2) --------------------------- */
 
 static const ike_exchange_t *auth_answered(conv_t *c, uint16_t notify)
@@ -198,6 +227,14 @@ const scenario_t v2_scenarios[] = {
       "SA_INIT#1 sent once, never answered; superseded by SA 2 (complete)" },
     { "resent", "no-response", K_SA_INIT, 2, ANY, 0, sa_init_resent,
       2, IKE_EV_RESENT, 0, 3, 3, { 1, 3 }, "SA_INIT#1 sent 3 times, never answered" },
+
+    /* IKE_SA_INIT answered (1, 2), IKE_AUTH never seen: the stall point is AUTH#1 */
+    { "nat-then-nothing-on-4500", "nat-t-blocked", K_SA_INIT, 3, IKE_EV_NAT_SILENCE, 0, no_auth_behind_nat,
+      3, IKE_EV_NAT_SILENCE, 0, 1, 2, { 1, 2, 3 },
+      "SA_INIT#1 sent once and answered; the NAT detection hashes show a NAT, so IKE_AUTH moves to UDP 4500, "
+      "and nothing was seen there" },
+    { "silence", "auth-missing", K_SA_INIT, 3, ANY, 0, no_auth,
+      3, IKE_EV_SILENCE, 0, 1, 2, { 1, 2 }, "SA_INIT#1 sent once and answered, then no IKE_AUTH" },
 
     /* IKE_AUTH (3) answered (4) with a refusal read with the keys */
     { "n24-read", "auth-failed", K_AUTH, 2, READ, IKE2_N_AUTHENTICATION_FAILED, auth_n24,

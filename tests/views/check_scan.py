@@ -193,7 +193,7 @@ def make_bad_files(folder, good_pcap):
     ikev2 = os.path.join(HOSTILE, "ikev2-on-500.pcap")
     if os.path.exists(ikev2):
         shutil.copyfile(ikev2, os.path.join(folder, "ikev2-only.pcap"))
-        expected["ikev2-only.pcap"] = "ikev2-only"
+        expected["ikev2-only.pcap"] = "analysed"  # IKEv2 is analysed since 0.4
     return expected
 
 
