@@ -220,7 +220,7 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
         const char *code = ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify);
         char asked[16];
         ike_step_label((ike_kind_t)refused->kind, asked_step, asked, sizeof asked);
-        uint32_t asked_in = res->answers ? res->answers->step_last[asked_step]->frame : res->request_in;
+        uint32_t asked_in = res->request_in ? res->request_in : refused->step_last[asked_step]->frame;
         expert_add_info_format(pinfo, ti, &ei_error_notify, "%s (%u) in reply to %s (frame %u)",
                                code ? code : "notify", res->notify, asked, asked_in);
     }
