@@ -59,7 +59,7 @@ config setup
     ikev1-policy=accept
 
 conn ikediag
-    ikev2=no
+    ikev2=$([ "$(v VERSION)" = 2 ] && echo yes || echo no)
     authby=secret
     left=$(v LOCAL_ADDRS)
     leftid=$(ls_id "$(v LOCAL_ID)")
