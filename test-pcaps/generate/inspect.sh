@@ -7,7 +7,11 @@
 dir=$(cd "$(dirname "$0")/.." && pwd)
 n=$1 pcap=$dir/$1.pcap
 cfg=$(mktemp -d)
-[ -f "$dir/$n.keys" ] && cp "$dir/$n.keys" "$cfg/ikev1_decryption_table"
+# NAME.keys: IKEv1 lines have 2 fields (ikev1_decryption_table), IKEv2 lines 8 (ikev2_decryption_table)
+if [ -f "$dir/$n.keys" ]; then
+    awk -F, 'NF == 2' "$dir/$n.keys" > "$cfg/ikev1_decryption_table"
+    awk -F, 'NF == 8' "$dir/$n.keys" > "$cfg/ikev2_decryption_table"
+fi
 F="-e frame.number -e frame.time_relative -e ip.src -e ipv6.src -e udp.srcport -e udp.dstport -e isakmp.exchangetype -e isakmp.flags -e isakmp.messageid -e isakmp.ispi -e isakmp.rspi -e isakmp.typepayload"
 paste -d'|' \
   <(tshark -r "$pcap" -T fields -E separator=' ' $F -e _ws.col.Protocol 2>/dev/null) \

@@ -11,6 +11,7 @@
 #       its SA was installed).  libreswan always runs like netlink, with the shim.
 #   S_SHIM=no   no shim: the kernel's EPROTONOSUPPORT reaches the daemon (an SA it cannot install)
 #   S_LS_IKE, S_LS_ESP, S_LS_PFS, S_LS_EXTRA   libreswan `ike=`, `phase2alg=`, `pfs=`, raw conn lines
+#   S_LS_SETUP   raw `config setup` lines for libreswan (e.g. ddos-mode=busy), default none
 #
 # libreswan is not installed (the Debian package conflicts with strongSwan's): it is
 # unpacked with dpkg -x into $LIBRESWAN_ROOT (get-libreswan.sh does it).  pluto runs in
@@ -56,10 +57,10 @@ config setup
     logappend=no
     plutodebug=none
     dnssec-enable=no
-    ikev1-policy=accept
+    ikev1-policy=accept$(ls_setup=$(eval "echo \"\${${s}_LS_SETUP:-}\""); [ -n "$ls_setup" ] && printf '\n%s' "$ls_setup")
 
 conn ikediag
-    ikev2=no
+    ikev2=$([ "$(v VERSION)" = 2 ] && echo yes || echo no)
     authby=secret
     left=$(v LOCAL_ADDRS)
     leftid=$(ls_id "$(v LOCAL_ID)")

@@ -175,7 +175,7 @@ write_config() {
     cat > "$d/strongswan.conf" <<CONF
 charon {
     load_modular = no
-    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints hmac sha1 sha2 md5 aes gmp curve25519 xauth-generic $([ "$(v KERNEL)" = libipsec ] && echo kernel-libipsec) kernel-netlink socket-default vici updown
+    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints hmac sha1 sha2 md5 aes gmp curve25519 xauth-generic $([ "$(v KERNEL)" = libipsec ] && echo kernel-libipsec) kernel-netlink socket-default vici updown$([ "$(v VERSION)" = 2 ] && echo " kdf")
     retransmit_timeout = 1
     retransmit_base = 1.4
     retransmit_tries = 3
@@ -336,7 +336,7 @@ extract_ka() {  # logfile -> one hex key per line
 write_keys() {
     local keys cookies out=$OUT_DIR/$SCEN.keys
     keys=$( ([ -f "$WORK/left/charon.log" ] && extract_ka "$WORK/left/charon.log"; [ -f "$WORK/right/charon.log" ] && extract_ka "$WORK/right/charon.log") | awk '!s[$0]++')
-    cookies=$(tshark -r "$CAP_FILE" -Y 'isakmp && isakmp.rspi == 00:00:00:00:00:00:00:00' -T fields -e isakmp.ispi 2>/dev/null | awk '!s[$0]++')
+    cookies=$(tshark -r "$CAP_FILE" -Y 'isakmp && isakmp.version == 0x10 && isakmp.rspi == 00:00:00:00:00:00:00:00' -T fields -e isakmp.ispi 2>/dev/null | awk '!s[$0]++')
     : > "$out"
     local c k best bestn n
     for c in $cookies; do
@@ -357,12 +357,86 @@ write_keys() {
             log "no working key for cookie $c"
         fi
     done
+    write_ikev2_keys "$out"
     [ -s "$out" ] || rm -f "$out"
+}
+
+# IKEv2: charon logs SK_ai, SK_ar, SK_ei, SK_er (in that order) at `ike` level 4, after
+# the "selected proposal: IKE:..." line of the exchange that made them (IKE_SA_INIT, or the
+# CREATE_CHILD_SA of an IKE SA rekey).  One line per key set:
+#   ENCR INTEG SK_EI SK_ER SK_AI SK_AR   (strongSwan's algorithm names, hex keys, "-" for none)
+extract_ikev2_keys() {  # logfile
+    awk '
+        function hexbytes(line,   k, t, i, c) {
+            sub(/^.*\[IKE\] *(<[^>]*> *)?/, "", line); sub(/^ *[0-9]+: /, "", line)
+            k = split(line, t, " "); c = 0
+            for (i = 1; i <= k && want > 0 && c < 16; i++) if (t[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) { key[cur] = key[cur] tolower(t[i]); want--; c++ }
+        }
+        function done_one() { if (cur == "er") print encr, integ, k_or_dash("ei"), k_or_dash("er"), k_or_dash("ai"), k_or_dash("ar") }
+        function k_or_dash(n) { return key[n] == "" ? "-" : key[n] }
+        /selected proposal: IKE:/ {
+            p = $0; sub(/^.*IKE:/, "", p); n = split(p, a, "/")
+            encr = a[1]; integ = (a[2] ~ /^PRF_/) ? "NONE" : a[2]; next
+        }
+        /Sk_(ai|ar|ei|er) secret => [0-9]+ bytes/ {
+            match($0, /Sk_[a-z][a-z]/); cur = substr($0, RSTART+3, 2)
+            if (cur == "ai") { delete key }
+            match($0, /=> [0-9]+ bytes/); want = substr($0, RSTART+3, RLENGTH-9) + 0; key[cur] = ""
+            if (want == 0) done_one()
+            next
+        }
+        want > 0 { hexbytes($0); if (want == 0) done_one() }' "$1"
+}
+
+ikev2_alg_name() {  # strongSwan name -> the value string of Wireshark 4.0's ikev2_decryption_table
+    case $1 in
+    AES_CBC_128) echo "AES-CBC-128 [RFC3602]" ;; AES_CBC_192) echo "AES-CBC-192 [RFC3602]" ;;
+    AES_CBC_256) echo "AES-CBC-256 [RFC3602]" ;; 3DES_CBC) echo "3DES [RFC2451]" ;;
+    AES_CTR_128) echo "AES-CTR-128 [RFC5930]" ;; AES_CTR_192) echo "AES-CTR-192 [RFC5930]" ;;
+    AES_CTR_256) echo "AES-CTR-256 [RFC5930]" ;;
+    AES_GCM_16_128) echo "AES-GCM-128 with 16 octet ICV [RFC5282]" ;;
+    AES_GCM_16_256) echo "AES-GCM-256 with 16 octet ICV [RFC5282]" ;;
+    NONE) echo "NONE [RFC4306]" ;;
+    HMAC_MD5_96) echo "HMAC_MD5_96 [RFC2403]" ;; HMAC_SHA1_96) echo "HMAC_SHA1_96 [RFC2404]" ;;
+    HMAC_SHA2_256_128) echo "HMAC_SHA2_256_128 [RFC4868]" ;;
+    HMAC_SHA2_384_192) echo "HMAC_SHA2_384_192 [RFC4868]" ;;
+    HMAC_SHA2_512_256) echo "HMAC_SHA2_512_256 [RFC4868]" ;;
+    *) return 1 ;;
+    esac
+}
+
+# one ikev2_decryption_table line per IKEv2 SPI pair with encrypted frames, appended to $1:
+#   ISPI,RSPI,SK_EI,SK_ER,"ENCR",SK_AI,SK_AR,"INTEG"
+# the key set is the one under which tshark decrypts that pair's frames and finds every
+# Integrity Checksum Data correct (a wrong key set fails the ICD check)
+write_ikev2_keys() {
+    local out=$1 sets pairs pair i r set line n bad best
+    sets=$( ([ -f "$WORK/left/charon.log" ] && extract_ikev2_keys "$WORK/left/charon.log"; [ -f "$WORK/right/charon.log" ] && extract_ikev2_keys "$WORK/right/charon.log") | awk '!s[$0]++')
+    [ -n "$sets" ] || return 0
+    pairs=$(tshark -r "$CAP_FILE" -Y 'isakmp.version == 0x20 && (isakmp.nextpayload == 46 || isakmp.nextpayload == 53)' \
+        -T fields -e isakmp.ispi -e isakmp.rspi 2>/dev/null | awk '!s[$0]++' | tr '\t' ,)
+    for pair in $pairs; do
+        i=${pair%,*} r=${pair#*,} best=
+        while read -r encr integ ei er ai ar; do
+            local we wi
+            we=$(ikev2_alg_name "$encr") && wi=$(ikev2_alg_name "$integ") || { log "IKEv2 algorithms $encr/$integ: no Wireshark name"; continue; }
+            [ "$ai" = - ] && ai= ; [ "$ar" = - ] && ar=
+            line="$i,$r,$ei,$er,\"$we\",$ai,$ar,\"$wi\""
+            n=$(tshark -r "$CAP_FILE" -o "uat:ikev2_decryption_table:$line" \
+                -Y "isakmp.ispi == $i && isakmp.rspi == $r && isakmp.enc.decrypted && !isakmp.ikev2.integrity_checksum" \
+                -T fields -e frame.number 2>/dev/null | wc -l)
+            bad=$(tshark -r "$CAP_FILE" -o "uat:ikev2_decryption_table:$line" \
+                -Y "isakmp.ispi == $i && isakmp.rspi == $r && isakmp.ikev2.integrity_checksum" \
+                -T fields -e frame.number 2>/dev/null | wc -l)
+            if [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]; then best=$line; break; fi
+        done <<< "$sets"
+        if [ -n "$best" ]; then echo "$best" >> "$out"; else log "no working IKEv2 keys for SPIs $i/$r"; fi
+    done
 }
 
 trim_log() {  # in out: drop hex dumps except the Ka dump, drop noise
     awk '
-        /encryption key Ka =>/ { print; keep=1; next }
+        /encryption key Ka =>/ || /Sk_(ai|ar|ei|er) secret =>/ { print; keep=1; next }
         / [0-9]+: [0-9A-F][0-9A-F] / || /\]  *[0-9]+: [0-9A-F][0-9A-F]/ { if (keep) print; next }
         { keep=0 }
         / => [0-9]+ bytes @/ { next }

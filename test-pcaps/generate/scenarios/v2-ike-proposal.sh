@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+DESC="IKEv2: IKE proposal mismatch: the initiator offers AES-128, the strongSwan responder accepts only AES-256 and answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN in clear"
+MISCONFIG="IKE encryption: initiator aes128, responder aes256"
+L_VERSION=2 R_VERSION=2
+R_IKE_PROP=aes256-sha256-modp2048
