@@ -90,6 +90,30 @@ static ike_evidence_t classify_no_auth(const ike_exchange_t *ex, const ike_diag_
     return ex->nat == IKE_NAT_DETECTED ? IKE_EV_NAT_SILENCE : silent_long ? IKE_EV_SILENCE : IKE_EV_SUPERSEDED;
 }
 
+/* An answered exchange: done (*complete), stalled (the evidence), or cut (IKE_EV_NONE). */
+static ike_evidence_t judge_answered(const ike_exchange_t *ex, const ike_diag_context_t *ctx, uint8_t *stall,
+                                     bool *complete)
+{
+    uint16_t notify = ex->answer.notify;
+    bool asks_retry = notify == IKE2_N_COOKIE || notify == IKE2_N_INVALID_KE_PAYLOAD;
+    *complete = asks_retry && ex->retried_in; /* obeyed by a new round: a note, not a stall */
+    if (*complete)
+        return IKE_EV_NONE;
+    ike_evidence_t evidence = classify_answered(ex);
+    if (asks_retry) { /* the retry follows at once: only silence or a fresh attempt says it never came */
+        bool silent_long = ctx->capture_end - ex->last_time >= ctx->silence_threshold;
+        return silent_long || ex->sa->superseded_in ? evidence : IKE_EV_NONE;
+    }
+    if (evidence != IKE_EV_NONE)
+        return evidence;
+    if (nothing_after(ex)) {
+        *stall = 3;
+        return classify_no_auth(ex, ctx);
+    }
+    *complete = true;
+    return IKE_EV_NONE;
+}
+
 void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
 {
     *v = (ike_verdict_t){ 0 };
@@ -106,14 +130,9 @@ void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_
     v->so_far = ctx->partial;
     ike_evidence_t evidence;
     if (ex->highest_step == 2) {
-        evidence = classify_answered(ex);
-        /* COOKIE or INVALID_KE_PAYLOAD obeyed by a new round: a note, not a stall */
-        bool obeyed = ex->retried_in && (ex->answer.notify == IKE2_N_COOKIE
-                                         || ex->answer.notify == IKE2_N_INVALID_KE_PAYLOAD);
-        if (evidence == IKE_EV_NONE && nothing_after(ex)) {
-            v->stall_step = 3;
-            evidence = classify_no_auth(ex, ctx);
-        } else if (evidence == IKE_EV_NONE || obeyed) {
+        bool complete;
+        evidence = judge_answered(ex, ctx, &v->stall_step, &complete);
+        if (complete) {
             *v = (ike_verdict_t){ .outcome = IKE_OUTCOME_COMPLETE, .frame = ex->last_frame };
             return;
         }

@@ -76,11 +76,14 @@ static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
 
 /* What a response says about its request: the notify that refuses it (clear in
  * IKE_SA_INIT, readable with keys later), the group INVALID_KE_PAYLOAD asks for. */
-static void note_response(ike_exchange_t *ex, const ike_msg_t *msg)
+static void note_response(ike_exchange_t *ex, const ike_msg_t *msg, const ike_result_t *res)
 {
     ike_answer_t *a = &ex->answer;
     uint16_t code = answer_notify(msg);
-    if (!code || a->notify)
+    /* the answer to the request is its first response (or that response's fragments); a
+     * later one with other bytes answers a resend the first did not reach */
+    const ike_result_t *first = ex->step_first[2];
+    if (!code || a->notify || (first != res && !(first->notes & IKE_NOTE_FRAGMENT)))
         return;
     a->notify = code;
     a->notify_decrypted = msg->decrypted;
@@ -150,7 +153,7 @@ void ike2_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t 
     if (response && !ex->response_length)
         ex->response_length = (uint16_t)(msg->length < UINT16_MAX ? msg->length : UINT16_MAX);
     if (response)
-        note_response(ex, msg);
+        note_response(ex, msg, res);
     if (ex->kind == IKE_KIND_SA_INIT && msg->n_nat_d)
         note_nat_detection(ex, msg);
     if (ex->kind == IKE_KIND_AUTH && response && res->completes

@@ -288,6 +288,7 @@ const ike_rule_t ike_rules[] = {
     { SA_INIT, 2, IKE_EV_CLEAR_NOTIFY, 0, "ike-proposal", "IKE_SA_INIT refused",
       "the notify names the reason; most often the IKE proposals or the IKE version",
       CHECK_V2_IKE_PROPOSAL, "IKE_SA_INIT refused", 0 },
+    REPLY_LOST(SA_INIT, 2, 2, "SA_INIT#2"),
     { SA_INIT, 2, IKE_EV_LATER_SA_UP, 0, "no-response", "no response to IKE_SA_INIT, a later SA worked",
       "the same peers completed a later SA, so the peer and the path work: this attempt came while "
       "the peer was not ready, or its request was lost",

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Consistency check of MANIFEST.ikev2-draft against the v2-* captures, with stock tshark
+# Consistency check of MANIFEST's IKEv2 blocks (v2-*) against the captures, with stock tshark
 # only (no ikediag plugin).  It checks that
 #   - every v2-*.pcap has a block and every block a capture,
 #   - the `frame` lines are exactly the ISAKMP frames (not ICMP quotes), each with the
@@ -15,7 +15,7 @@
 #   test-pcaps/generate/check-manifest-ikev2.sh [v2-NAME.pcap...]
 set -u
 dir=$(cd "$(dirname "$0")/.." && pwd)
-man=${IKEV2_MANIFEST:-$dir/MANIFEST.ikev2-draft}
+man=${IKEV2_MANIFEST:-$dir/MANIFEST}
 command -v tshark >/dev/null || { echo "check-manifest-ikev2: tshark is not installed" >&2; exit 1; }
 
 frames_from_capture() {  # pcap keydir: the frame and notify lines the capture implies
@@ -46,7 +46,7 @@ check_one() {
     err() { echo "$cap: $*"; rc=1; }
     [ -f "$dir/$cap" ] || { err "missing capture"; return 1; }
     block=$(awk -v c="$cap" '$1=="capture"{on=($2==c)} on' "$man")
-    [ -n "$block" ] || { err "no block in MANIFEST.ikev2-draft"; return 1; }
+    [ -n "$block" ] || { err "no block in MANIFEST"; return 1; }
     keys=$(echo "$block" | awk '$1=="keys"{print $2}')
     cfg=$(mktemp -d)
     if [ "$keys" != - ]; then
@@ -66,13 +66,19 @@ $(diff <(echo "$want" | sort -V) <(echo "$have" | sort -V) | grep '^[<>]')"
     [ "$enc" = "$ok" ] || err "encrypted frames [$enc] but decrypted with a correct checksum [$ok]"
     [ "$keys" != - ] || [ -z "$enc" ] || err "keys - but encrypted frames [$enc]"
     echo "$block" | awk -v cap="$cap" '
-        $1 == "exchange" {
-            if (NF != 6 || $2 !~ /^[0-9]+$/ || $3 !~ /^(SA_INIT|AUTH|CHILD[0-9]+|INFO[0-9]+)$/ ||
-                $4 !~ /^(complete|stalled|cut|orphan)$/ || $5 !~ /^(SA_INIT#2|AUTH#2|CHILD#2|INFO#2|-)$/ ||
-                $6 !~ /^(no-response|ike-proposal|dh-group|auth-failed|id-mismatch|ts-unacceptable|child-proposal|reply-lost|nat-t-blocked|dead-peer|\?|-)$/ ||
-                (($4 == "complete") != ($5 == "-")))
-                { print cap ": bad exchange line: " $0; bad = 1 }
+        function verdict(o, s, c) {  # a documented outcome, stall point and cause
+            return o ~ /^(complete|stalled|cut|orphan|none)$/ && s ~ /^(SA_INIT#2|AUTH#1|AUTH#2|CHILD#2|INFO#2|-)$/ &&
+                c ~ /^(no-response|ike-proposal|dh-group|cookie-ignored|auth-failed|auth-missing|ts-unacceptable|child-proposal|rekey-refused|fragments-dropped|auth-no-response|reply-lost|nat-t-blocked|dead-peer|unclassified|-)$/ &&
+                ((o == "complete") == (s == "-"))
         }
+        $1 == "exchange" {
+            ok = (NF == 6 || NF == 7) && $2 ~ /^[0-9]+$/ && $3 ~ /^(SA_INIT[0-9]*|AUTH[0-9]*|CHILD[0-9]+|INFO[0-9]+|INTER[0-9]+)$/ &&
+                verdict($4, $5, $6)
+            if (NF == 7) { n = split($7, k, "/"); ok = ok && n == 3 && verdict(k[1], k[2], k[3]) }
+            if (!ok) { print cap ": bad exchange line: " $0; bad = 1 }
+        }
+        $1 == "evidence" && (NF < 4 || $2 !~ /^[0-9]+$/) { print cap ": bad evidence line: " $0; bad = 1 }
+        $1 == "rekey" && (NF != 4 || $3 != "of") { print cap ": bad rekey line: " $0; bad = 1 }
         $1 == "notify" && NF != 5 { print cap ": bad notify line: " $0; bad = 1 }
         END { exit bad }' || rc=1
     rm -rf "$cfg"
@@ -81,11 +87,11 @@ $(diff <(echo "$want" | sort -V) <(echo "$have" | sort -V) | grep '^[<>]')"
 
 if [ $# -eq 0 ]; then
     set -- $(cd "$dir" && ls v2-*.pcap)
-    for c in $(awk '$1=="capture"{print $2}' "$man"); do
+    for c in $(awk '$1=="capture" && $2 ~ /^v2-/{print $2}' "$man"); do
         [ -f "$dir/$c" ] || { echo "$c: block without capture"; fail=1; }
     done
 fi
 rc=${fail:-0}
 for cap in "$@"; do check_one "$cap" || rc=1; done
-[ $rc = 0 ] && echo "check-manifest-ikev2: $# captures consistent with MANIFEST.ikev2-draft"
+[ $rc = 0 ] && echo "check-manifest-ikev2: $# captures consistent with MANIFEST"
 exit $rc

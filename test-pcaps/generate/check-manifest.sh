@@ -101,7 +101,11 @@ export dir gen
 if [ $# -gt 0 ]; then caps="$*"; else caps=$(awk '$1=="capture"{print $2}' "$dir/MANIFEST"); fi
 [ -n "$caps" ] || { echo "check-manifest: MANIFEST lists no capture" >&2; exit 1; }
 rc=0
-printf '%s\n' $caps | xargs -P "${IKEDIAG_JOBS:-$(nproc)}" -I{} bash -c 'check_one "$1"' _ {} || rc=1
+# IKEv2 blocks (v2-*) have their own labels and rules: check-manifest-ikev2.sh
+v1=$(printf '%s\n' $caps | grep -v '^v2-' || true)
+v2=$(printf '%s\n' $caps | grep '^v2-' || true)
+[ -z "$v1" ] || printf '%s\n' $v1 | xargs -P "${IKEDIAG_JOBS:-$(nproc)}" -I{} bash -c 'check_one "$1"' _ {} || rc=1
+[ -z "$v2" ] || "$(dirname "$0")/check-manifest-ikev2.sh" $v2 || rc=1
 for p in "$dir"/*.pcap; do
     grep -q "^capture $(basename "$p")\$" "$dir/MANIFEST" || { echo "$(basename "$p"): no MANIFEST block"; rc=1; }
 done

@@ -40,6 +40,7 @@ state    strongSwan's IKE_SA states from the headers: CONNECTING until an AUTH#2
          ESTABLISHED; CHILD REKEYING once up.  An SA whose first frame is not SA_INIT#1,
          after an earlier SA between the same peers made a CHILD exchange, is a rekey:
          up from its start.
+unexpected a #2 with new bytes (not a resend, not a fragment) where the round already has one.
 links    #2 request_in = the newest copy of its #1 before it; that copy's response_in =
          the first #2 after it, and so has the request's first copy (its first fragment).  A #2 without its #1 is an orphan (request_missing, once
          per sender).
@@ -129,6 +130,8 @@ def derive_v2(st, cap, num, f, sa, msgid, out, newest, answered_copies, first_co
         e["retransmission"], e["count"] = first_copy[copy_key], copies[copy_key]
     else:
         first_copy.setdefault(copy_key, num)
+    # a second response with other bytes to one request (a resend answered anew)
+    e["unexpected"] = bool(f.msg.endswith("#2") and not f.resend and not e["fragment"] and key in st.answered)
     if f.msg.endswith("#2"):
         st.answered.add(key)
         request = newest.get((sa, key, k + "#1"))

@@ -33,6 +33,14 @@ static const ike_exchange_t *sa_init_invalid_ke(conv_t *c) { return sa_init_answ
 static const ike_exchange_t *sa_init_cookie(conv_t *c) { return sa_init_answered(c, IKE2_N_COOKIE, 0); }
 static const ike_exchange_t *sa_init_n7(conv_t *c) { return sa_init_answered(c, IKE2_N_INVALID_SYNTAX, 0); }
 
+/* the answer (2) never reaches A, which resends its request a second later (3) */
+static const ike_exchange_t *sa_init_reply_lost(conv_t *c)
+{
+    const ike_exchange_t *ex = sa_init_answered(c, 0, 0);
+    send_msg(c, PEER_A, build_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1), 1.0);
+    return ex;
+}
+
 static const ike_exchange_t *sa_init_resent(conv_t *c)
 {
     const ike_exchange_t *ex = send_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1)->exchange;
@@ -221,6 +229,9 @@ const scenario_t v2_scenarios[] = {
       "SA_INIT#1 sent once; the responder answered with a COOKIE, and no retry with it followed" },
     { "n7", "ike-proposal", K_SA_INIT, 2, CLEAR, 0, sa_init_n7,
       2, CLEAR, 7, 1, 2, { 1, 2 }, "SA_INIT#1 sent once; the responder answered INVALID_SYNTAX in clear" },
+    { "answer-lost", "reply-lost", K_SA_INIT, 2, IKE_EV_PEER_RESEND, 0, sa_init_reply_lost,
+      2, IKE_EV_PEER_RESEND, 0, 2, 3, { 1, 3, 2 },
+      "SA_INIT#1 sent twice; the responder answered, and the request came again, as if the answer never arrived" },
     /* never answered */
     { "later-sa-up", "no-response", K_SA_INIT, 2, IKE_EV_LATER_SA_UP, 0, sa_init_later_sa_up,
       2, IKE_EV_LATER_SA_UP, 0, 1, 1, { 1, 2 },
