@@ -36,9 +36,10 @@ for c in $captures; do
     case $c in tests/hostile/*) name=hostile-$(basename "$c") ;; *) name=$(basename "$c") ;; esac
     cp "$c" "$stage/captures/$name"
     keys=${c%%.pcap*}.keys
-    if [ -f "$keys" ]; then  # a Wireshark configuration folder holding just the keys
-        mkdir -p "$stage/conf/$name"
-        cp "$keys" "$stage/conf/$name/ikev1_decryption_table"
+    if [ -f "$keys" ]; then  # a Wireshark configuration folder holding just the keys:
+        mkdir -p "$stage/conf/$name"  # 2 fields per IKEv1 line, 8 per IKEv2 line
+        awk -F, 'NF == 2' "$keys" > "$stage/conf/$name/ikev1_decryption_table"
+        awk -F, 'NF == 8' "$keys" > "$stage/conf/$name/ikev2_decryption_table"
     fi
 done
 

@@ -64,6 +64,13 @@ static const uint8_t exchange_types[16] = {
     IKE_XCHG_QUICK, IKE_XCHG_BASE, IKE_XCHG_NEW_GROUP, 243, 0, 255,
 };
 
+/* IKEv2's (RFC 7296 section 3.1, 9242), with types it does not analyse. */
+static const uint8_t exchange_types_v2[16] = {
+    IKE2_XCHG_SA_INIT, IKE2_XCHG_SA_INIT, IKE2_XCHG_SA_INIT, IKE2_XCHG_AUTH, IKE2_XCHG_AUTH, IKE2_XCHG_AUTH,
+    IKE2_XCHG_CREATE_CHILD_SA, IKE2_XCHG_CREATE_CHILD_SA, IKE2_XCHG_INFORMATIONAL, IKE2_XCHG_INFORMATIONAL,
+    IKE2_XCHG_INFORMATIONAL, IKE2_XCHG_INTERMEDIATE, 38, IKE_XCHG_MAIN, 0, 255,
+};
+
 /* Cookies 4 and 5 share their low 32 bits (GLib 2.74 hashes 64-bit keys by those). */
 static const uint64_t cookies[8] = {
     0x1111111111111111ull, 0x2222222222222222ull, 0x0102030405060708ull, 0xffffffffffffffffull,
@@ -137,6 +144,13 @@ static void decode_message(const uint8_t *r, uint32_t *frame, double *time, ike_
 
     msg->exchange_type = exchange_types[r[2] & 0x0f];
     msg->flags = r[2] >> 4;
+    if (msg->major_version == 2) { /* IKEv2: its exchange types, I and R flags, payload kinds */
+        msg->exchange_type = exchange_types_v2[r[2] & 0x0f];
+        msg->flags = (uint8_t)(((r[2] >> 4) & 1) << 3 | ((r[2] >> 5) & 1) << 5);
+        msg->payloads_v2 = ((unsigned)r[4] | (unsigned)r[5] << 8) << 1 | (r[2] >> 6);
+        msg->ke_group = (uint16_t)(r[10] & 0x1f);
+        msg->ip_fragmented = r[2] & 0x80;
+    }
     msg->message_id = message_ids[r[3] & 7];
     msg->next_payload = r[3] >> 3;
 
