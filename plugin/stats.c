@@ -94,6 +94,21 @@ static void put_row(stat_tap_table *table, guint row, stat_tap_table_item_type *
     stat_tap_init_table_row(table, row, N_COLUMNS, items);
 }
 
+/* An exchange listed while it waited (an INFORMATIONAL request) leaves the list once
+ * answered: the rows past the list go.  stat_tap_init_table_row() grows the table one
+ * g_new0'd row at a time, so shrinking it frees those rows the same way. */
+static void drop_rows_from(stat_tap_table *table, guint first)
+{
+    if (first >= table->num_elements)
+        return;
+    for (guint row = first; row < table->num_elements; row++) {
+        free_strings(stat_tap_get_field_data(table, row, 0), N_COLUMNS);
+        g_free(table->elements[row]);
+        table->elements[row] = NULL;
+    }
+    table->num_elements = first;
+}
+
 /* The cells every row has: outcome, stall point, cause, its words, and the frame that
  * carries the verdict (Go to Packet: the stat-table API gives rows no actions). */
 static void verdict_cells(stat_tap_table_item_type *items, const char *outcome, const exchange_view_t *judged)
@@ -176,6 +191,7 @@ static void refresh_sa_rows(void *owner, const ike_sa_t *sa, const ike_diag_cont
     for (const ike_exchange_t *ex = sa->exchanges; ex && row < VIEWS_MAX_QUICK; ex = ex->next_in_sa)
         if (views_exchange_listed(ex, ctx))
             put_quick_row(table, ++row, ex, ctx);
+    drop_rows_from(table, row + 1);
 }
 
 static stat_tap_table_ui *table_ui; /* the registered table, once tshark or the GUI opened it */

@@ -24,7 +24,7 @@
 typedef struct exchange_view {
     const ike_exchange_t *exchange;
     ike_verdict_t verdict;
-    char name[8]; /* "MM", "AM", "QM1": as ikediag.verdict.exchange */
+    char name[16]; /* "MM", "QM1", "SA_INIT2", "CHILD12": as ikediag.verdict.exchange */
     char stall[16]; /* "MM#5", or "" unless stalled or cut */
     const char *outcome; /* ike_outcome_name() */
     const char *cause; /* the rule's stable id, or NULL unless stalled */
