@@ -378,7 +378,7 @@ static void render_message(proto_tree *st, const ike_result_t *res, const char *
         add_generated_uint(st, hf_retry_of, res->retry_of);
     add_generated_string(st, hf_state, ike_cisco_state_name((ike_cisco_state_t)res->state));
     if (opt->explain) {
-        char why[256];
+        char why[512];
         add_generated_string(st, hf_explain, ike_explain_message(res, why, sizeof why));
     }
     if (ike_kind_final_step((ike_kind_t)res->kind))

@@ -87,7 +87,18 @@ static ike_evidence_t classify(const ike_exchange_t *ex, const ike_diag_context_
     return silent_long ? IKE_EV_SILENCE : IKE_EV_NONE;
 }
 
-static void add_evidence(ike_verdict_t *v, uint32_t frame)
+const char *ike_sent_phrase(const char *label, unsigned sends, bool so_far, char *buf, size_t size)
+{
+    const char *times = sends == 1 ? "once" : sends == 2 ? "twice" : NULL;
+    const char *later = so_far ? " so far" : "";
+    if (times)
+        snprintf(buf, size, "%s sent %s%s", label, times, later);
+    else
+        snprintf(buf, size, "%s sent %u times%s", label, sends, later);
+    return buf;
+}
+
+void ike_verdict_add_evidence(ike_verdict_t *v, uint32_t frame)
 {
     if (!frame || v->n_evidence == IKE_MAX_EVIDENCE)
         return;
@@ -100,16 +111,16 @@ static void add_evidence(ike_verdict_t *v, uint32_t frame)
 static void collect_evidence(const ike_exchange_t *ex, ike_verdict_t *v)
 {
     const ike_answer_t *a = &ex->answer;
-    add_evidence(v, ex->step_first[ex->highest_step]->frame);
-    add_evidence(v, ex->step_last[ex->highest_step]->frame);
-    add_evidence(v, a->clear_notify_frame);
-    add_evidence(v, a->enc_info_frame);
-    add_evidence(v, a->peer_resend_frame);
-    add_evidence(v, a->giveup_frame);
-    add_evidence(v, a->icmp_frame);
-    add_evidence(v, ex->sa->superseded_in);
+    ike_verdict_add_evidence(v, ex->step_first[ex->highest_step]->frame);
+    ike_verdict_add_evidence(v, ex->step_last[ex->highest_step]->frame);
+    ike_verdict_add_evidence(v, a->clear_notify_frame);
+    ike_verdict_add_evidence(v, a->enc_info_frame);
+    ike_verdict_add_evidence(v, a->peer_resend_frame);
+    ike_verdict_add_evidence(v, a->giveup_frame);
+    ike_verdict_add_evidence(v, a->icmp_frame);
+    ike_verdict_add_evidence(v, ex->sa->superseded_in);
     if (v->evidence == IKE_EV_LATER_SA_UP)
-        add_evidence(v, ike_sa_later_up(ex->sa)->first_frame);
+        ike_verdict_add_evidence(v, ike_sa_later_up(ex->sa)->first_frame);
 }
 
 static uint32_t verdict_frame(const ike_exchange_t *ex)
@@ -194,9 +205,9 @@ static void diagnose_transaction(const ike_exchange_t *ex, const ike_diag_contex
     v->sends = 1;
     v->so_far = ctx->partial;
     v->rule = ike_rule_find(IKE_KIND_TRANSACTION, 0, 1, evidence, 0);
-    add_evidence(v, ex->xauth_status_frame ? ex->xauth_status_frame : ex->first_frame);
-    add_evidence(v, ex->last_frame);
-    add_evidence(v, info_frame);
+    ike_verdict_add_evidence(v, ex->xauth_status_frame ? ex->xauth_status_frame : ex->first_frame);
+    ike_verdict_add_evidence(v, ex->last_frame);
+    ike_verdict_add_evidence(v, info_frame);
 }
 
 void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *v)
@@ -307,14 +318,8 @@ const char *ike_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, 
     }
     ike_step_label((ike_kind_t)ex->kind, ex->highest_step, last, sizeof last);
     ike_step_label((ike_kind_t)ex->kind, ex->highest_step > 1 ? ex->highest_step - 1u : 1u, prev, sizeof prev);
-    unsigned n = v->sends;
-    const char *times = n == 1 ? "once" : n == 2 ? "twice" : NULL;
     char sent[56];
-    const char *so_far = v->so_far ? " so far" : "";
-    if (times)
-        snprintf(sent, sizeof sent, "%s sent %s%s", last, times, so_far);
-    else
-        snprintf(sent, sizeof sent, "%s sent %u times%s", last, n, so_far);
+    ike_sent_phrase(last, v->sends, v->so_far, sent, sizeof sent);
 
     switch ((ike_evidence_t)v->evidence) {
     case IKE_EV_READ_NOTIFY:

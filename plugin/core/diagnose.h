@@ -81,6 +81,11 @@ typedef struct ike_diag_context {
 
 void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *out);
 
+/* Shared by both versions' diagnosis: a frame added to the verdict's evidence (once,
+ * up to IKE_MAX_EVIDENCE), and "MM#5 sent 3 times [so far]" into buf. */
+void ike_verdict_add_evidence(ike_verdict_t *v, uint32_t frame);
+const char *ike_sent_phrase(const char *label, unsigned sends, bool so_far, char *buf, size_t size);
+
 /* diagnose_v2.c: the same for an IKEv2 exchange, and its evidence sentence. */
 void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_verdict_t *out);
 const char *ike2_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v, char *buf, size_t size);

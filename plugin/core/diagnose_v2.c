@@ -64,16 +64,6 @@ static ike_evidence_t classify_answered(const ike_exchange_t *ex)
     return IKE_EV_NONE;
 }
 
-static void add_evidence(ike_verdict_t *v, uint32_t frame)
-{
-    if (!frame || v->n_evidence == IKE_MAX_EVIDENCE)
-        return;
-    for (unsigned i = 0; i < v->n_evidence; i++)
-        if (v->evidence_frames[i] == frame)
-            return;
-    v->evidence_frames[v->n_evidence++] = frame;
-}
-
 /* IKE_SA_INIT answered, and nothing of the SA after it: IKE_AUTH never seen. */
 static bool nothing_after(const ike_exchange_t *ex)
 {
@@ -150,17 +140,17 @@ void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_
     }
     v->outcome = IKE_OUTCOME_STALLED;
     v->rule = ike_rule_find((ike_kind_t)ex->kind, ex->highest_step, v->stall_step, evidence, v->notify);
-    add_evidence(v, request_of(ex)->frame);
-    add_evidence(v, ex->step_last[1]->frame);
+    ike_verdict_add_evidence(v, request_of(ex)->frame);
+    ike_verdict_add_evidence(v, ex->step_last[1]->frame);
     if (response_of(ex))
-        add_evidence(v, response_of(ex)->frame);
-    add_evidence(v, a->peer_resend_frame);
-    add_evidence(v, a->giveup_frame);
-    add_evidence(v, a->icmp_frame);
+        ike_verdict_add_evidence(v, response_of(ex)->frame);
+    ike_verdict_add_evidence(v, a->peer_resend_frame);
+    ike_verdict_add_evidence(v, a->giveup_frame);
+    ike_verdict_add_evidence(v, a->icmp_frame);
     if (evidence == IKE_EV_LATER_SA_UP)
-        add_evidence(v, ike_sa_later_up(ex->sa)->first_frame);
+        ike_verdict_add_evidence(v, ike_sa_later_up(ex->sa)->first_frame);
     else
-        add_evidence(v, ex->sa->superseded_in);
+        ike_verdict_add_evidence(v, ex->sa->superseded_in);
 }
 
 /* "the responder" owes every response of an exchange the initiator requested. */
@@ -173,12 +163,8 @@ const char *ike2_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v,
 {
     char request[16], sent[64], code_buf[24];
     ike_step_label((ike_kind_t)ex->kind, 1, request, sizeof request);
-    const char *who = answering_side(ex), *so_far = v->so_far ? " so far" : "";
-    unsigned n = v->sends;
-    if (n <= 2)
-        snprintf(sent, sizeof sent, "%s sent %s%s", request, n == 1 ? "once" : "twice", so_far);
-    else
-        snprintf(sent, sizeof sent, "%s sent %u times%s", request, n, so_far);
+    const char *who = answering_side(ex);
+    ike_sent_phrase(request, v->sends, v->so_far, sent, sizeof sent);
     const char *code = ike2_notify_name(v->notify);
     if (!code) {
         snprintf(code_buf, sizeof code_buf, "notify %u", v->notify);

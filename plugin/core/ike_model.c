@@ -48,53 +48,6 @@ typedef struct sa_node {
     uint64_t peers_key, pair_key;
 } sa_node_t;
 
-unsigned ike_kind_final_step(ike_kind_t kind)
-{
-    switch (kind) {
-    case IKE_KIND_MAIN: return 6;
-    case IKE_KIND_AGGRESSIVE:
-    case IKE_KIND_QUICK: return 3;
-    case IKE_KIND_SA_INIT:
-    case IKE_KIND_AUTH:
-    case IKE_KIND_CHILD:
-    case IKE_KIND_INFO2:
-    case IKE_KIND_INTER: return 2;
-    default: return 0;
-    }
-}
-
-unsigned ike_kind_version(ike_kind_t kind)
-{
-    return kind >= IKE_KIND_SA_INIT ? 2 : kind != IKE_KIND_NONE;
-}
-
-bool ike_result_completes(const ike_result_t *res)
-{
-    if (!res->completes || !res->exchange)
-        return false;
-    if (ike_kind_version((ike_kind_t)res->kind) == 1)
-        return true;
-    return (res->kind == IKE_KIND_AUTH || res->kind == IKE_KIND_CHILD) && !res->exchange->answer.notify;
-}
-
-const char *ike_completion_name(ike_kind_t kind)
-{
-    switch (kind) {
-    case IKE_KIND_QUICK: return "Quick Mode";
-    case IKE_KIND_AUTH: return "IKE_AUTH";
-    case IKE_KIND_CHILD: return "CREATE_CHILD_SA";
-    default: return "Phase 1";
-    }
-}
-
-uint16_t ike_result_refusal(const ike_result_t *res)
-{
-    bool v2 = ike_kind_version((ike_kind_t)res->kind) == 2;
-    unsigned max = v2 ? IKE2_N_ERROR_MAX : IKE_N_ERROR_MAX;
-    bool answers = res->answers || (v2 && res->step == 2 && res->request_in);
-    return answers && res->notify && res->notify <= max ? res->notify : 0;
-}
-
 /* The notify a message is about: IKEv1's first; IKEv2's first error or COOKIE (its
  * status notifies, NAT detection and the like, come with every IKE_SA_INIT). */
 static uint16_t main_notify(const ike_msg_t *msg)
@@ -105,11 +58,6 @@ static uint16_t main_notify(const ike_msg_t *msg)
         if (msg->notify[i] <= IKE2_N_ERROR_MAX || msg->notify[i] == IKE2_N_COOKIE)
             return msg->notify[i];
     return 0;
-}
-
-bool ike_kind_judged(ike_kind_t kind)
-{
-    return ike_kind_final_step(kind) || kind == IKE_KIND_TRANSACTION;
 }
 
 /* ---- small helpers -------------------------------------------------------------- */
@@ -300,27 +248,6 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
         g_hash_table_replace(model->last_sa_by_pair, &node->pair_key, sa);
     }
     return sa;
-}
-
-/* A flood of attempts between two addresses stays linear: look a few SAs ahead only. */
-#define LATER_SA_LOOKAHEAD 16u
-
-const ike_sa_t *ike_sa_later_up(const ike_sa_t *sa)
-{
-    unsigned n = 0;
-    for (const ike_sa_t *later = sa->next_between_peers; later && n < LATER_SA_LOOKAHEAD;
-         later = later->next_between_peers, n++)
-        if (later->phase1_done)
-            return later;
-    return NULL;
-}
-
-bool ike_sa_has_complete_quick(const ike_sa_t *sa)
-{
-    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa)
-        if (ex->kind == IKE_KIND_QUICK && ex->highest_step == 3)
-            return true;
-    return false;
 }
 
 ike_role_t ike_sa_role_of(const ike_sa_t *sa, const ike_endpoint_t *sender)

@@ -66,7 +66,6 @@ typedef enum ike_cisco_state {
     /* IKEv2: strongSwan's IKE_SA states, as `swanctl --list-sas` and its log print them */
     IKE_STATE_V2_CONNECTING,
     IKE_STATE_V2_ESTABLISHED,
-    IKE_STATE_V2_REKEYING,
 } ike_cisco_state_t;
 
 typedef enum ike_nat {

@@ -69,7 +69,8 @@ static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
     case IKE_KIND_SA_INIT:
     case IKE_KIND_INTER: return IKE_STATE_V2_CONNECTING;
     case IKE_KIND_AUTH: return step == 2 ? IKE_STATE_V2_ESTABLISHED : IKE_STATE_V2_CONNECTING;
-    case IKE_KIND_CHILD: return established(ex->sa) ? IKE_STATE_V2_REKEYING : IKE_STATE_V2_CONNECTING;
+    /* a CHILD SA rekey leaves the IKE SA ESTABLISHED; REKEYING is an IKE SA rekey, whose
+     * SA payload only keys can read: not told from the headers */
     default: return established(ex->sa) ? IKE_STATE_V2_ESTABLISHED : IKE_STATE_V2_CONNECTING;
     }
 }
@@ -172,7 +173,9 @@ void ike2_note_icmp_error(ike_sa_t *sa, ike_exchange_t *ex, const ike_msg_t *msg
             ex->answer.icmp_frame = msg->frame;
         if (!ex->answer.first_frame)
             ex->answer.first_frame = msg->frame;
-    } else if (sa && sa->phase1_done && !sa->peer_gone_in) {
+    }
+    /* and of the SA's life: it was up, and nothing listens on the peer's IKE port now */
+    if (sa && established(sa) && !sa->peer_gone_in) {
         sa->peer_gone_in = msg->frame;
         res->notes |= IKE_NOTE_PEER_GONE;
     }

@@ -111,7 +111,6 @@ const char *ike_cisco_state_name(ike_cisco_state_t state)
         [IKE_STATE_QM_IDLE] = "QM_IDLE",
         [IKE_STATE_V2_CONNECTING] = "CONNECTING",
         [IKE_STATE_V2_ESTABLISHED] = "ESTABLISHED",
-        [IKE_STATE_V2_REKEYING] = "REKEYING",
     };
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : NULL;
 }

@@ -37,7 +37,7 @@ exchange IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL, IKE_INTERMEDIATE
          SA_INIT, SA_INIT2 ..., AUTH, AUTH2 ..., CHILD1 ..., INFO1 ..., INTER1 ...
 phase    1 for SA_INIT, AUTH, INTER; 2 for CHILD; INFO 2 once the SA is up, else 1.
 state    strongSwan's IKE_SA states from the headers: CONNECTING until an AUTH#2, then
-         ESTABLISHED; CHILD REKEYING once up.  An SA whose first frame is not SA_INIT#1,
+         ESTABLISHED (a CHILD SA rekey leaves the IKE SA ESTABLISHED).  An SA whose first frame is not SA_INIT#1,
          after an earlier SA between the same peers made a CHILD exchange, is a rekey:
          up from its start.
 unexpected a #2 with new bytes (not a resend, not a fragment) where the round already has one.
@@ -117,8 +117,6 @@ def derive_v2(st, cap, num, f, sa, msgid, out, newest, answered_copies, first_co
         e["state"] = "CONNECTING"
     elif f.msg == "AUTH#2":
         e["state"] = "ESTABLISHED"
-    elif k == "CHILD":
-        e["state"] = "REKEYING" if sa in st.up else "CONNECTING"
     else:
         e["state"] = "ESTABLISHED" if sa in st.up else "CONNECTING"
     prev = max([n for n in out if out[n]["sa"] == sa], default=0)

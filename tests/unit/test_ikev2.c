@@ -58,8 +58,8 @@ static void test_requests_from_both_sides(void)
     assert_msg(r[3], "AUTH#2", IKE_ROLE_RESPONDER, "ESTABLISHED");
     assert_msg(r[4], "INFO#1", IKE_ROLE_RESPONDER, "ESTABLISHED");
     assert_msg(r[5], "INFO#2", IKE_ROLE_INITIATOR, "ESTABLISHED");
-    assert_msg(r[6], "CHILD#1", IKE_ROLE_INITIATOR, "REKEYING");
-    assert_msg(r[7], "CHILD#2", IKE_ROLE_RESPONDER, "REKEYING");
+    assert_msg(r[6], "CHILD#1", IKE_ROLE_INITIATOR, "ESTABLISHED");
+    assert_msg(r[7], "CHILD#2", IKE_ROLE_RESPONDER, "ESTABLISHED");
     /* the responder's INFORMATIONAL (message ID 0) is not the initiator's IKE_SA_INIT's */
     g_assert_true(r[4]->exchange != r[0]->exchange);
     g_assert_false(r[4]->exchange->requester_is_initiator);
