@@ -39,6 +39,12 @@ TUTORIAL_CAPTURES = ("ok-main-quick", "p1-encryption-mismatch", "p1-hash-mismatc
                      # the overview's Aggressive Mode and NAT-T sections
                      "ok-aggressive-quick", "am-psk-mismatch", "am-refused", "ok-nat-t", "nat-t-4500-blocked",
                      "ok-main-quick-no-nat") + EXERCISES
+# The IKEv2 chapter: its walk-through, its exercises, and the captures of its comparison table.
+V2_EXERCISES = ("v2-ls-ss-idr-mismatch", "v2-rekey-pfs-mismatch")
+V2_CAPTURES = ("v2-ok", "v2-ike-proposal", "v2-invalid-ke", "v2-psk-mismatch", "v2-ts-unacceptable",
+               "v2-auth-reply-lost", "v2-nat-t-blocked", "v2-dead-peer", "v2-no-response", "v2-child-proposal",
+               "p1-responder-down") + V2_EXERCISES
+TUTORIAL_CAPTURES += tuple(c for c in V2_CAPTURES if c not in TUTORIAL_CAPTURES)
 
 
 def manifest_blocks():
@@ -48,11 +54,17 @@ def manifest_blocks():
 
 
 MANIFEST = manifest_blocks()
-EXPECT = {c: {e.name: (e.outcome, e.stall, e.cause, e.cause_with_keys or e.cause) for e in MANIFEST[c].exchanges}
+# capture -> {(sa, exchange): (verdict without keys, verdict with the capture's keys)}, each
+# (outcome, stall, cause) or None for an exchange without a verdict.  The keys may change the
+# outcome too (an IKEv2 IKE_AUTH that is complete for its IKE SA but refused for its child).
+EXPECT = {c: {(e.sa, e.name): (e.expected(False), e.expected(True)) for e in MANIFEST[c].exchanges}
           for c in TUTORIAL_CAPTURES}
 
 # Facts the prose states in its own words (verdicts, NAT, counts), each checked against
-# MANIFEST: (capture, what, value as the prose says it).
+# MANIFEST: (capture, what, value as the prose says it).  `what`: an exchange of SA 1 ("MM",
+# "AUTH"; "SA2 SA_INIT" for another SA) -> (outcome, stall, cause) without keys; "X with keys"
+# -> the cause with keys; "X keyed" -> (outcome, stall, cause) with keys; "resends of MSG";
+# "isakmp frames"; "nat".
 CLAIMS = [
     ("ok-main-quick", "isakmp frames", 9),              # "Nine ISAKMP messages, then ESP"
     ("ok-main-quick", "nat", "detected"),               # "MM#3/MM#4 read `detected`"
@@ -80,6 +92,37 @@ CLAIMS = [
     ("ls-ss-esp-mismatch", "QM1", ("stalled", "QM#2", "qm-rejected")),
     ("ls-ss-esp-mismatch", "QM1 with keys", "transform-set"),
     ("capture-ends-during-qm", "QM1", ("cut", "QM#2", "-")),
+    # the IKEv2 chapter
+    ("v2-ok", "isakmp frames", 4),                      # "Four IKE messages, two exchanges"
+    ("v2-ok", "SA_INIT", ("complete", "-", "-")),
+    ("v2-ok", "AUTH", ("complete", "-", "-")),
+    ("v2-ike-proposal", "SA_INIT", ("stalled", "SA_INIT#2", "ike-proposal")),
+    ("v2-invalid-ke", "SA_INIT", ("complete", "-", "-")),   # "a note, not a stall"
+    ("v2-invalid-ke", "SA_INIT2", ("complete", "-", "-")),
+    ("v2-invalid-ke", "AUTH", ("complete", "-", "-")),
+    ("v2-psk-mismatch", "AUTH", ("stalled", "AUTH#2", "auth-failed")),
+    ("v2-psk-mismatch", "AUTH with keys", "auth-failed"),
+    ("v2-ts-unacceptable", "AUTH", ("complete", "-", "-")),  # "complete without keys"
+    ("v2-ts-unacceptable", "AUTH keyed", ("stalled", "AUTH#2", "ts-unacceptable")),
+    ("v2-auth-reply-lost", "AUTH", ("stalled", "AUTH#2", "reply-lost")),
+    ("v2-auth-reply-lost", "resends of AUTH#1", 3),     # "AUTH#1 three more times"
+    ("v2-auth-reply-lost", "resends of AUTH#2", 3),
+    ("v2-nat-t-blocked", "SA_INIT", ("stalled", "AUTH#1", "nat-t-blocked")),
+    ("v2-nat-t-blocked", "SA2 SA_INIT", ("cut", "AUTH#1", "-")),
+    ("v2-nat-t-blocked", "isakmp frames", 4),           # "four frames, all on UDP 500"
+    ("v2-dead-peer", "INFO1", ("complete", "-", "-")),
+    ("v2-dead-peer", "INFO4", ("stalled", "INFO#2", "dead-peer")),
+    ("v2-dead-peer", "resends of INFO#1", 3),
+    ("v2-no-response", "SA_INIT", ("stalled", "SA_INIT#2", "no-response")),
+    ("v2-child-proposal", "AUTH", ("complete", "-", "-")),
+    ("v2-child-proposal", "AUTH keyed", ("stalled", "AUTH#2", "child-proposal")),
+    ("p1-responder-down", "MM", ("stalled", "MM#2", "no-response")),
+    # the IKEv2 exercises' answers
+    ("v2-ls-ss-idr-mismatch", "AUTH", ("stalled", "AUTH#2", "auth-failed")),
+    ("v2-ls-ss-idr-mismatch", "AUTH with keys", "auth-failed"),
+    ("v2-rekey-pfs-mismatch", "AUTH", ("complete", "-", "-")),
+    ("v2-rekey-pfs-mismatch", "CHILD1", ("complete", "-", "-")),
+    ("v2-rekey-pfs-mismatch", "CHILD1 keyed", ("stalled", "CHILD#2", "rekey-refused")),
 ]
 
 
@@ -87,7 +130,11 @@ def check_claims():
     """Stop if a fact the prose states is not what MANIFEST says."""
     for capture, what, value in CLAIMS:
         cap = MANIFEST[capture]
-        exchanges = {e.name: e for e in cap.exchanges}
+        exchanges = {(e.sa, e.name): e for e in cap.exchanges}
+        sa, name = 1, what.split()[0]
+        m = re.match(r"SA(\d+) (\S+)", what)
+        if m:
+            sa, name = int(m.group(1)), m.group(2)
         if what == "isakmp frames":
             got = len(cap.frames)
         elif what == "nat":
@@ -95,10 +142,12 @@ def check_claims():
         elif what.startswith("resends of "):
             got = sum(1 for f in cap.frames.values() if f.resend and f.msg == what.split()[-1])
         elif what.endswith(" with keys"):
-            e = exchanges[what.split()[0]]
+            e = exchanges[sa, name]
             got = e.cause_with_keys or e.cause
+        elif what.endswith(" keyed"):
+            got = exchanges[sa, name].expected(True)
         else:
-            e = exchanges[what]
+            e = exchanges[sa, name]
             got = (e.outcome, e.stall, e.cause)
         if got != value:
             sys.exit("make_tutorial: the prose says %s %s is %s, test-pcaps/MANIFEST says %s; update the text and "
@@ -182,7 +231,22 @@ def shown(cmd):
 
 
 def keys_opt(capture):
-    return '-o "uat:ikev1_decryption_table:$(cat test-pcaps/%s.keys)"' % capture
+    """The tshark options that load a capture's key file, as a reader would type them.
+
+    IKEv1 lines have 2 fields (ikev1_decryption_table), IKEv2 lines 8 (ikev2_decryption_table,
+    two of them quoted algorithm names: the $(...) goes inside double quotes, so they stay
+    one argument).  A one-line file is passed whole with $(cat ...); a file with one line per
+    IKE SA (IKEv2 rekeys) gets one -o per line, which Wireshark adds to the same table."""
+    path = "test-pcaps/%s.keys" % capture
+    with open(os.path.join(PCAPS, capture + ".keys")) as f:
+        lines = [line for line in f.read().splitlines() if line.strip()]
+    fields = {len(line.split(",")) for line in lines}
+    if fields - {2, 8} or len(fields) != 1:
+        sys.exit("make_tutorial: %s: lines of %s fields, expected all 2 (IKEv1) or all 8 (IKEv2)" % (path, fields))
+    table = "ikev1_decryption_table" if fields == {2} else "ikev2_decryption_table"
+    if len(lines) == 1:
+        return '-o "uat:%s:$(cat %s)"' % (table, path)
+    return " ".join('-o "uat:%s:$(sed -n %dp %s)"' % (table, n, path) for n in range(1, len(lines) + 1))
 
 
 def has_keys(capture):
@@ -193,15 +257,15 @@ _VERDICTS = {}
 
 
 def verdicts(capture, keys=False):
-    """{exchange: (outcome, stall, cause)} from the frames that carry a verdict."""
+    """{(sa, exchange): (outcome, stall, cause)} from the frames that carry a verdict."""
     if (capture, keys) in _VERDICTS:
         return _VERDICTS[capture, keys]
-    cmd = ("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag.outcome -T fields -e ikediag.verdict.exchange "
+    cmd = ("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag.outcome -T fields -e ikediag.sa -e ikediag.verdict.exchange "
            "-e ikediag.outcome -e ikediag.stall -e ikediag.cause" % (keys_opt(capture) + " " if keys else "", capture))
     out = {}
     for line in R.run(cmd).splitlines():
-        cells = (line.split("\t") + ["", "", "", ""])[:4]
-        out[cells[0]] = (cells[1], cells[2] or "-", cells[3] or "-")
+        cells = (line.split("\t") + ["", "", "", "", ""])[:5]
+        out[int(cells[0]), cells[1]] = (cells[2], cells[3] or "-", cells[4] or "-")
     _VERDICTS[capture, keys] = out
     return out
 
@@ -210,19 +274,21 @@ def check(capture):
     """Stop if the plugin's verdicts differ from what the prose says."""
     plain = verdicts(capture)
     keyed = verdicts(capture, keys=True) if has_keys(capture) else plain
-    for exchange, (outcome, stall, cause, cause_keys) in EXPECT[capture].items():
-        got = plain.get(exchange)
-        got_keys = keyed.get(exchange)
-        if got != (outcome, stall, cause) or got_keys != (outcome, stall, cause_keys):
-            sys.exit("make_tutorial: %s %s: test-pcaps/MANIFEST (and the prose) say %s/%s/%s (keys: %s), the plugin "
-                     "says %s (keys: %s)" % (capture, exchange, outcome, stall, cause, cause_keys, got, got_keys))
+    for (sa, exchange), (want, want_keys) in EXPECT[capture].items():
+        got = plain.get((sa, exchange))
+        got_keys = keyed.get((sa, exchange))
+        if got != want or got_keys != want_keys:
+            sys.exit("make_tutorial: %s SA %d %s: test-pcaps/MANIFEST (and the prose) say %s (keys: %s), the plugin "
+                     "says %s (keys: %s)" % (capture, sa, exchange, want, want_keys, got, got_keys))
     return plain, keyed
 
 
 def verdict_words(v):
     """'MM complete; QM1 stalled at QM#2: qm-rejected' from verdicts()."""
     parts = []
-    for exchange, (outcome, stall, cause) in v.items():
+    for (sa, exchange), (outcome, stall, cause) in v.items():
+        if sa != 1:
+            exchange = "SA %d %s" % (sa, exchange)
         if outcome == "stalled":
             parts.append("%s stalled at %s: `%s`" % (exchange, stall, cause))
         else:
@@ -289,13 +355,16 @@ breaks a working IOS/ASA crypto-map VPN one setting at a time and shows the
 routers. This tutorial starts with IKEv1 in one page (the two phases, the nine messages,
 where each failure stops, Aggressive Mode and NAT traversal), then walks the article's path
 with packet captures instead of debugs: a clean Main Mode + Quick Mode, then each broken
-configuration, what the wire shows, the verdict ikediag prints, and the fix. Exercises with
-answers close it.
+configuration, what the wire shows, the verdict ikediag prints, and the fix, with exercises.
+A second part does the same for IKEv2 (sections 11 to 14): its exchanges in one page, where
+each IKEv2 failure stops and what decryption keys add, IKEv1 and IKEv2 side by side, and
+exercises. Every exercise has its answer.
 
 The captures are the project's own ([test-pcaps/](../test-pcaps/README.md)): two strongSwan
 5.9.8 peers in IKEv1, left 198.51.100.1 (the initiator, protecting 192.0.2.0/28) and right
 198.51.100.2 (the responder, protecting 192.0.2.128/28), captured on the responder's
-interface, with both daemons' logs. strongSwan's settings have Cisco counterparts:
+interface, with both daemons' logs; the IKEv2 part uses the same setup in IKEv2 (a few
+captures pair strongSwan with a libreswan 4.10 peer). strongSwan's settings have Cisco counterparts:
 
 | Cisco IOS | strongSwan (`swanctl.conf`) |
 |---|---|
@@ -328,6 +397,18 @@ Verdicts that rest on silence are known only once the whole capture is read, hen
 8. [Beyond the article](#8-beyond-the-article)
 9. [Summary: every case of the article, its capture, the verdict](#9-summary-every-case-of-the-article-its-capture-the-verdict)
 10. [Exercises](#10-exercises)
+
+IKEv2:
+
+11. [IKEv2 in one page](#11-ikev2-in-one-page): the exchanges, the labels, what is encrypted, key files
+12. [Where IKEv2 negotiations stop](#12-where-ikev2-negotiations-stop): [proposal](#121-ike-proposal-refused-sa_init2),
+    [DH group retry](#122-another-dh-group-invalid_ke_payload-and-a-retry),
+    [pre-shared key](#123-pre-shared-key-mismatch-auth2-with-and-without-keys),
+    [traffic selectors](#124-traffic-selectors-why-the-keys-matter),
+    [lost answer](#125-the-answer-lost-on-the-way-back), [UDP 4500](#126-udp-4500-blocked-stalled-at-auth1),
+    [dead peer](#127-a-dead-peer-stalled-at-info2)
+13. [IKEv1 and IKEv2 side by side](#13-ikev1-and-ikev2-side-by-side)
+14. [IKEv2 exercises](#14-ikev2-exercises)
 """ % version)
 
     # ---- overview -------------------------------------------------------------------
@@ -906,7 +987,400 @@ and what you would check on each peer. Start with the *IKE msg* column or
 
 </details>
 """)
+    write_ikev2(add)
     return "".join(md)
+
+
+def v2_verdict_block(capture, keys=False):
+    """The verdict frame's stall point and cause, then the diagnosis (IKEv2: no ikediag.offered)."""
+    k = keys_opt(capture) + " " if keys else ""
+    return shown("tshark -2 %s-r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e frame.number -e ikediag.stall "
+                 "-e ikediag.cause" % (k, capture)) + \
+        shown("tshark -2 %s-r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (k, capture, FOLD))
+
+
+# The comparison table of the IKEv2 chapter: (what broke, IKEv1 capture, IKEv2 capture, note).
+V1_V2_ROWS = [
+    ("peer down, UDP 500 filtered", "p1-responder-down", "v2-no-response", ""),
+    ("IKE policy / proposal (encryption, integrity, DH group)", "p1-encryption-mismatch", "v2-ike-proposal",
+     "both refused in clear, in the first answer"),
+    ("pre-shared key", "p1-psk-mismatch", "v2-psk-mismatch",
+     "IKEv1: the responder cannot decrypt MM#5; IKEv2: it decrypts IKE_AUTH, checks AUTH and says AUTHENTICATION_FAILED"),
+    ("UDP 4500 blocked after the move to 4500", "nat-t-4500-blocked", "v2-nat-t-blocked",
+     "IKEv2 stall point AUTH#1: no IKE_AUTH reached the capture point at all"),
+    ("the answer dropped on the way back", "reply-lost-mm4", "v2-auth-reply-lost", ""),
+    ("transform set (ESP encryption, integrity)", "p2-esp-encryption-mismatch", "v2-child-proposal",
+     "IKEv2: the IKE SA is up, only the child is refused, inside a normal-looking AUTH#2"),
+    ("proxy IDs / traffic selectors", "p2-traffic-selector-mismatch", "v2-ts-unacceptable", "as above"),
+]
+
+
+def v1_v2_cell(capture):
+    """'stalled at MM#2: `isakmp-policy`', with what the keys add."""
+    plain, keyed = check(capture)
+
+    def worst(v):
+        for (sa, exchange), (outcome, stall, cause) in v.items():
+            if outcome != "complete":
+                return "%s at %s: `%s`" % (outcome, stall, cause) if cause != "-" else "%s at %s" % (outcome, stall)
+        return "complete"
+    a, b = worst(plain), worst(keyed)
+    return a if a == b else "%s; keys: %s" % (a, b)
+
+
+def write_ikev2(add):
+    # ---- 11 ------------------------------------------------------------------------
+    c = "v2-ok"
+    add("""
+## 11. IKEv2 in one page
+
+IKEv2 (RFC 7296; Cisco `crypto ikev2 ...`, strongSwan `version = 2`, libreswan `ikev2=yes`)
+has no phases of six and three messages: it is made of **exchanges**, each one **request**
+and one **response**. The side that sends a request resends it until the response comes;
+the other side never resends on its own, it answers each copy again. A site-to-site tunnel
+needs two exchanges, four messages:
+
+| exchange | ikediag labels | carries | readable without keys? | IKEv1 counterpart |
+|---|---|---|---|---|
+| IKE_SA_INIT | `SA_INIT#1`, `SA_INIT#2` | the IKE proposals (encryption, integrity, PRF, DH group), the DH values (KE), nonces, NAT detection hashes; or instead of the answer one notify: NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD, COOKIE | yes | MM#1..MM#4 |
+| IKE_AUTH | `AUTH#1`, `AUTH#2` | the identities (IDi, IDr), the proof (AUTH: pre-shared key or signature), **and the first CHILD SA**: ESP proposals and traffic selectors (TSi, TSr) | no, encrypted | MM#5, MM#6 **and** QM#1, QM#2 |
+| CREATE_CHILD_SA | `CHILD#1`, `CHILD#2` | another CHILD SA, or the rekey of a CHILD SA or of the IKE SA | no | Quick Mode; a new Main Mode |
+| INFORMATIONAL | `INFO#1`, `INFO#2` | notifies, Deletes; an empty one is a liveness check (IKEv2's DPD) | no | Informational, DPD R-U-THERE |
+
+How ikediag reads the header, with no keys needed:
+
+- **#1 is the request, #2 the response**, from the header's R (response) flag, not from who
+  sent it: once the IKE SA is up either peer may send requests (a rekey or a Delete from the
+  responder is a `CHILD#1` or `INFO#1` sent by the `responder`).
+- **The role** (`ikediag.role`) is the sender's role in the IKE SA, from the I flag (set on
+  everything the original initiator sends).
+- **Message IDs** count each side's own requests from 0: the initiator's IKE_SA_INIT is 0,
+  its IKE_AUTH 1, its later requests 2, 3, ...; the responder's requests (a rekey, a Delete)
+  have their own count from 0. A response carries its request's ID, a resend the same ID
+  and the same bytes. ikediag pairs request and response by message ID and requester
+  (`ikediag.request_in`, `ikediag.response_in`).
+- **The state** (`ikediag.state`) is strongSwan's word for the IKE SA, as `swanctl
+  --list-sas` and charon's log print it: `CONNECTING` until AUTH#2, `ESTABLISHED` after it,
+  `REKEYING` while a CREATE_CHILD_SA runs.
+- **Only IKE_SA_INIT is in clear.** From IKE_AUTH on, everything is inside an Encrypted (SK)
+  payload. Without keys the wire still gives the exchange type, the flags, the message ID,
+  the size, the ports, the timing and the resends, and that is what ikediag judges from.
+
+Capture [`%s.pcap`](../test-pcaps/%s.pcap): two strongSwan peers (the same addresses and
+subnets as in IKEv1), nothing misconfigured. Four IKE messages, two exchanges, then ESP:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z flow,ikediag,network" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e udp.dstport -e ikediag.msg "
+              "-e ikediag.role -e isakmp.messageid -e ikediag.state" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e ikediag.explain%s" % (c, FOLD)))
+    add("""
+IKE_AUTH goes to UDP 4500 although no NAT sits between these peers: strongSwan moves it
+there whenever the peer sent NAT detection payloads (for MOBIKE), and its userspace ESP fakes
+a NAT as in IKEv1 (see [NAT traversal in short](#nat-traversal-in-short)).
+
+**Keys.** An IKEv2 key file (`test-pcaps/v2-*.keys`) has one line per IKE SA, 8
+comma-separated fields for Wireshark's `ikev2_decryption_table`: the two SPIs, SK_ei, SK_er,
+the encryption algorithm, SK_ai, SK_ar, the integrity algorithm (charon logs the keys at
+`ike` level 4; [test-pcaps/README.md](../test-pcaps/README.md#ikev2-captures) has the
+algorithm names). Without its four long hex keys:
+""")
+    add(shown("cut -d, -f1,2,5,8 test-pcaps/%s.keys" % c))
+    add("""
+The algorithm names are quoted and contain blanks, so the `$(...)` goes inside double quotes,
+which keeps the whole line one argument. This file has one line, so it can be passed whole;
+a file with several lines (one per IKE SA, after an IKE rekey) needs one `-o` per line,
+e.g. `-o "uat:ikev2_decryption_table:$(sed -n 1p FILE)" -o "uat:ikev2_decryption_table:$(sed -n 2p FILE)"`.
+Without keys IKE_AUTH is one Encrypted payload (46); with them Wireshark decrypts it and shows
+the payloads inside (35 IDi, 36 IDr, 39 AUTH, 33 SA, 44 TSi, 45 TSr, 41 notifies), the
+identities and the traffic selectors (start and end addresses, TSi then TSr):
+""")
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.msg contains \"AUTH\"' -T fields -e frame.number "
+              "-e ikediag.msg -e isakmp.typepayload" % c))
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg contains \"AUTH\"' -T fields -e frame.number "
+              "-e ikediag.msg -e isakmp.typepayload" % (keys_opt(c), c)))
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg contains \"AUTH\"' -T fields -e frame.number "
+              "-e ikediag.msg -e isakmp.id.data.ipv4_addr -e isakmp.ts.start_ipv4 -e isakmp.ts.end_ipv4 "
+              "-E occurrence=a -E aggregator=," % (keys_opt(c), c)))
+
+    # ---- 12 ------------------------------------------------------------------------
+    add("""
+## 12. Where IKEv2 negotiations stop
+
+As in IKEv1, the **stall point** (`ikediag.stall`) is the message that never came or was
+never accepted; in IKEv2 that is a response (`SA_INIT#2`, `AUTH#2`, `CHILD#2`, `INFO#2`),
+or `AUTH#1` when IKE_SA_INIT was answered and no IKE_AUTH followed:
+
+| stall point | what happened | typical causes | ikediag cause ids | section |
+|---|---|---|---|---|
+| SA_INIT#2 | IKE_SA_INIT refused in clear, or never answered | IKE proposal mismatch; DH group with no retry; peer down or UDP 500 filtered | `ike-proposal`, `dh-group`, `cookie-ignored`, `no-response` | [12.1](#121-ike-proposal-refused-sa_init2), [12.2](#122-another-dh-group-invalid_ke_payload-and-a-retry) |
+| AUTH#1 | IKE_SA_INIT answered, no IKE_AUTH seen | UDP 4500 blocked after the NAT detection; the initiator gave up | `nat-t-blocked`, `auth-missing` | [12.6](#126-udp-4500-blocked-stalled-at-auth1) |
+| AUTH#2 | IKE_AUTH refused, or not answered | pre-shared key, certificate or identity refused; the child's traffic selectors or ESP proposals refused (keys); the answer lost; fragments dropped | `auth-failed`, `ts-unacceptable`, `child-proposal`, `reply-lost`, `fragments-dropped`, `auth-no-response`, `nat-t-blocked` | [12.3](#123-pre-shared-key-mismatch-auth2-with-and-without-keys), [12.4](#124-traffic-selectors-why-the-keys-matter), [12.5](#125-the-answer-lost-on-the-way-back) |
+| CHILD#2 | CREATE_CHILD_SA refused or lost | a new or rekeyed child's proposals (PFS) or selectors (keys) | `rekey-refused`, `ts-unacceptable`, `reply-lost` | [exercise 2](#14-ikev2-exercises) |
+| INFO#2 | an INFORMATIONAL never answered | the peer is gone (DPD) | `dead-peer` | [12.7](#127-a-dead-peer-stalled-at-info2) |
+
+The full list is the IKEv2 part of the README's [Causes table](../README.md#causes-stable-ids).
+Each exchange gets its own verdict (`ikediag.verdict.exchange`: `SA_INIT`, `AUTH`,
+`CHILD1`, `INFO1`, ...), so a capture can hold a complete IKE_AUTH and a refused
+CREATE_CHILD_SA.
+""")
+    c = "v2-ike-proposal"
+    add("""
+### 12.1 IKE proposal refused: SA_INIT#2
+
+Capture [`%s.pcap`](../test-pcaps/%s.pcap): the initiator offers AES-128, the responder
+accepts only AES-256 (strongSwan `proposals`, Cisco `crypto ikev2 proposal`). The answer is
+a bare NO_PROPOSAL_CHOSEN, in clear like IKEv1's refused MM#1, 78 bytes instead of about 500:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z expert" % c))
+    add(v2_verdict_block(c))
+    add(shown("grep -h -E 'received proposals|configured proposals|unacceptable' test-pcaps/logs/%s.right.log" % c))
+    add("""
+Stalled at SA_INIT#2, `ike-proposal`; as with IKEv1's `isakmp-policy`, the wire does not say
+which parameter differs, the responder's log does. **Fix**: one common IKE proposal
+(encryption, integrity, PRF, DH group) on both sides.
+""")
+    c = "v2-invalid-ke"
+    add("""
+### 12.2 Another DH group: INVALID_KE_PAYLOAD and a retry
+
+IKE_SA_INIT carries a DH value (KE) for *one* group, the first the initiator proposes. If
+the responder accepts the proposal but prefers another of its groups, it answers
+INVALID_KE_PAYLOAD with the group it wants, and the initiator starts IKE_SA_INIT again with
+a KE for that group. Capture [`%s.pcap`](../test-pcaps/%s.pcap): the initiator proposes
+MODP-2048 and MODP-3072 and sends a MODP-2048 value (group 14), the responder accepts only
+MODP-3072 (group 15):
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e ikediag.msg -e isakmp.rspi "
+              "-e isakmp.key_exchange.dh_group -e ikediag.retry_of -e ikediag.verdict.exchange -e ikediag.outcome" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z expert" % c))
+    add(shown("grep -h -E 'unacceptable, requesting|requested' test-pcaps/logs/%s.right.log test-pcaps/logs/%s.left.log"
+              % (c, c)))
+    add("""
+Frame 3 is not a resend (other bytes: a KE for group 15) but a **retry**: same SPIi, same
+message ID 0, and its `ikediag.retry_of` points at frame 2, the answer that asked for it
+(its `ikediag.explain` calls it "a retry with DH group 15, as the responder asked").
+ikediag counts the retry as a second round of IKE_SA_INIT, `SA_INIT2`. The INVALID_KE_PAYLOAD
+is an expert warning on frame 2, but not a stall: every exchange here is complete, and
+the tunnel comes up. Only an INVALID_KE_PAYLOAD that is never followed by a retry is a
+stall (`dh-group`). The extra round trip comes back at every connection, so put a group the
+responder accepts first in the initiator's proposal.
+""")
+    c = "v2-psk-mismatch"
+    add("""
+### 12.3 Pre-shared key mismatch: AUTH#2, with and without keys
+
+In IKEv1 a wrong key breaks the encryption of MM#5 itself. In IKEv2 it does not: the
+encryption keys come from the DH exchange and the nonces only, so the responder decrypts
+IKE_AUTH, checks the AUTH payload (computed with the pre-shared key), and answers with an
+encrypted AUTHENTICATION_FAILED notify, alone. Capture [`%s.pcap`](../test-pcaps/%s.pcap),
+the responder has another `secret` (Cisco: the `crypto ikev2 keyring`):
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap" % c))
+    add("""
+Without keys the notify cannot be read, but its size says enough: a normal AUTH#2 holds IDr,
+AUTH, SA, TSi and TSr (240 bytes of IKE message in `v2-ok`), this one 80, room for one
+notify and nothing else:
+""")
+    add(shown("for c in v2-ok %s; do tshark -2 -r test-pcaps/$c.pcap -Y 'ikediag.msg == \"AUTH#2\"' -T fields "
+              "-e isakmp.length -e ikediag.cause | sed \"s/^/$c\\t/\"; done" % c))
+    add(v2_verdict_block(c))
+    add("""
+Stalled at AUTH#2, `auth-failed`, "probably": the rule guesses from the size. With the keys
+(they do not depend on the pre-shared key, so this capture decrypts completely) the notify
+is read and the guess becomes certain:
+""")
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -q -z expert" % (keys_opt(c), c)))
+    add(shown("grep -h -E 'MAC mismatched|AUTHENTICATION_FAILED' test-pcaps/logs/%s.right.log test-pcaps/logs/%s.left.log"
+              % (c, c)))
+    add("""
+The same `auth-failed` covers a refused identity or certificate (the diagnosis lists them);
+the responder's log says which. **Fix**: the same pre-shared key on both sides, and the
+identities each side sends equal to what the other expects (strongSwan `local.id` /
+`remote.id`, Cisco `identity local` and `match identity remote`).
+""")
+    c = "v2-ts-unacceptable"
+    add("""
+### 12.4 Traffic selectors: why the keys matter
+
+IKE_AUTH does two jobs: it authenticates the IKE SA and it creates the first CHILD SA. The
+responder can accept the first and refuse the second. Then AUTH#2 holds IDr and AUTH (the IKE
+SA is up on both sides) plus a TS_UNACCEPTABLE or NO_PROPOSAL_CHOSEN notify instead of SA,
+TSi and TSr. Its size proves nothing: 144 bytes here, less than the 240 of a full AUTH#2
+but far more than the 80 of a lone notify. Capture [`%s.pcap`](../test-pcaps/%s.pcap): the
+initiator protects 192.0.2.0/28 to 192.0.2.128/28, the responder expects 192.0.2.16/28 on the
+other side (IKEv1's wrong crypto ACL of section 6). Without keys:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e isakmp.length -e ikediag.msg "
+              "-e ikediag.state -e ikediag.outcome -e ikediag.cause" % c))
+    add("""
+Both exchanges complete, IKE SA `ESTABLISHED`: that is all the wire says, and for the IKE SA
+it is true. With the keys ikediag reads the notify and the IKE_AUTH exchange is stalled at
+AUTH#2, `ts-unacceptable`:
+""")
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e isakmp.length -e ikediag.msg "
+              "-e ikediag.state -e ikediag.outcome -e ikediag.cause" % (keys_opt(c), c)))
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (keys_opt(c), c, FOLD)))
+    add("The selectors AUTH#1 proposed (TSi then TSr, start and end addresses), and the responder's log:\n")
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg == \"AUTH#1\"' -T fields -e isakmp.ts.start_ipv4 "
+              "-e isakmp.ts.end_ipv4 -E occurrence=a -E aggregator=," % (keys_opt(c), c)))
+    add(shown("grep -h -E 'established between|unacceptable|keeping IKE_SA' test-pcaps/logs/%s.right.log" % c))
+    add("""
+So for IKEv2, "complete" without keys means the IKE SA is up, not that traffic flows: a
+capture with IKE_AUTH complete and no ESP after it is worth the keys (or the responder's
+log). An ESP proposal mismatch looks the same
+([`v2-child-proposal.pcap`](../test-pcaps/v2-child-proposal.pcap), `child-proposal` with
+keys). **Fix**: mirror-image traffic selectors (strongSwan `local_ts` / `remote_ts`, Cisco
+the crypto ACL or the IKEv2 profile's routes).
+""")
+    c = "v2-auth-reply-lost"
+    add("""
+### 12.5 The answer lost on the way back
+
+Capture [`%s.pcap`](../test-pcaps/%s.pcap): a firewall on the initiator's side (after the
+capture point) drops everything from UDP port 4500, so the IKE_AUTH answers never reach it.
+The initiator sends AUTH#1 three more times, and the responder answers each copy with the
+same AUTH#2:
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e frame.time_relative "
+              "-e udp.dstport -e ikediag.msg -e ikediag.retransmission.count -e ikediag.stall -e ikediag.cause" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (c, FOLD)))
+    add("""
+Stalled at AUTH#2, `reply-lost`: the request came again after its answer, so the answer is
+lost on the return path. The responder thinks the IKE SA is up, the initiator does not. A
+capture on the responder's side shows it; one on the initiator's side would show AUTH#1
+resent and nothing back (`auth-no-response` or `nat-t-blocked`). **Fix**: UDP 500 and 4500
+from the responder back to the initiator, on every firewall on the path.
+""")
+    c = "v2-nat-t-blocked"
+    add("""
+### 12.6 UDP 4500 blocked: stalled at AUTH#1
+
+Capture [`%s.pcap`](../test-pcaps/%s.pcap): through a source NAT (the initiator appears as
+203.0.113.254), and the NAT box drops UDP 4500. IKE_SA_INIT works on port 500, its NAT
+detection hashes show the NAT, so IKE_AUTH goes to port 4500, and nothing of it reaches the
+responder's side where the capture is taken: four frames, all on UDP 500. About 7 s later the
+initiator starts over with a new SPI (SA 2):
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e frame.time_relative -e ip.src "
+              "-e udp.dstport -e ikediag.sa -e ikediag.msg -e ikediag.verdict.exchange -e ikediag.outcome "
+              "-e ikediag.stall -e ikediag.cause" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.cause' -T fields -e ikediag.cause.text%s" % (c, FOLD)))
+    add("""
+SA 1 is stalled at AUTH#1, the message that never came, `nat-t-blocked`; SA 2 is `cut`: the
+capture ends before anything could follow. (IKEv1's `nat-t-4500-blocked` stops at MM#5 the
+same way.) **Fix**: allow UDP 4500 both ways, and capture `udp port 500 or udp port 4500`:
+a capture filter on port 500 alone produces exactly this picture.
+""")
+    c = "v2-dead-peer"
+    add("""
+### 12.7 A dead peer: stalled at INFO#2
+
+Capture [`%s.pcap`](../test-pcaps/%s.pcap): the tunnel is up with dead peer detection
+(`dpd_delay = 2s` on the initiator), and after three answered liveness checks (empty
+INFORMATIONALs, message IDs 2, 3, 4) the responder's daemon is killed. The check with message
+ID 5 is resent three times, and each copy is answered by an ICMP port unreachable from the
+responder's host (the ICMP rows show the message ID of the IKE packet they quote):
+""" % (c, c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag or icmp' -T fields -e frame.number -e frame.time_relative "
+              "-e _ws.col.Protocol -e ikediag.msg -e isakmp.messageid -e ikediag.retransmission.count "
+              "-e ikediag.stall -e ikediag.cause" % c))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (c, FOLD)))
+    add("""
+INFO1..INFO3 are complete; INFO4 is stalled at INFO#2, `dead-peer`. The ICMP answers say
+more than silence would: the host is up, its IKE daemon is not. strongSwan's IKEv2 DPD uses
+the normal retransmission schedule (here 1, 2.4, 4.4 s), not `dpd_timeout`. **Fix**: the
+peer itself (restart, reboot, path); `dpd_action = restart` or Cisco `crypto ikev2 dpd`
+decide how soon the survivor tries again.
+""")
+
+    # ---- 13 ------------------------------------------------------------------------
+    add("""
+## 13. IKEv1 and IKEv2 side by side
+
+The same misconfigurations in both versions, each verdict as ikediag prints it for the
+bundled capture (the first exchange that is not complete; "keys:" what the capture's key file
+changes):
+
+| what is wrong | IKEv1 capture | IKEv1 verdict | IKEv2 capture | IKEv2 verdict | note |
+|---|---|---|---|---|---|
+""")
+    rows = []
+    for what, v1, v2, note in V1_V2_ROWS:
+        rows.append("| %s | [`%s`](../test-pcaps/%s.pcap) | %s | [`%s`](../test-pcaps/%s.pcap) | %s | %s |"
+                    % (what, v1, v1, v1_v2_cell(v1), v2, v2, v1_v2_cell(v2), note))
+    add("\n".join(rows) + "\n")
+    add("""
+What moves:
+
+- **The first answer** (MM#2 / SA_INIT#2) is in clear in both: a proposal refusal is read
+  without keys (`isakmp-policy` / `ike-proposal`).
+- **Authentication** is MM#5 in IKEv1 and AUTH#2 in IKEv2. An IKEv1 responder cannot even
+  decrypt MM#5 when the keys differ; an IKEv2 responder decrypts IKE_AUTH and answers
+  AUTHENTICATION_FAILED, which ikediag guesses from its size (`auth-failed`) and reads with
+  keys.
+- **Phase 2 moved into IKE_AUTH.** IKEv1's QM#2 refusals (`transform-set`, `proxy-id`) become
+  AUTH#2 refusals of the child only (`child-proposal`, `ts-unacceptable`), and they are
+  invisible without keys: the IKE SA is up and IKE_AUTH looks complete. IKEv1's refused QM#1
+  at least shows as an Informational instead of QM#2 (`qm-rejected`). Later children and
+  rekeys (CREATE_CHILD_SA, `CHILD#2`) are refused the same way (`rekey-refused`).
+- **UDP 4500** comes one step earlier in the count: IKEv1 floats at MM#5, IKEv2 at IKE_AUTH,
+  so the stall point is MM#5 or AUTH#1/AUTH#2.
+""")
+
+    # ---- 14 ------------------------------------------------------------------------
+    c1, c2 = V2_EXERCISES
+    add("""
+## 14. IKEv2 exercises
+
+1. [`%s.pcap`](../test-pcaps/%s.pcap) (a libreswan initiator, a strongSwan responder; key
+   file `%s.keys`): IKE_SA_INIT is fine. What fails, who refuses whom, and what do the keys
+   show that the capture alone does not?
+2. [`%s.pcap`](../test-pcaps/%s.pcap) (key file `%s.keys`): without keys ikediag calls every
+   exchange complete. Is the VPN healthy? What happens at 5 s?
+
+<details>
+<summary>Answers (the verdicts without and with keys, then what to check)</summary>
+
+""" % (c1, c1, c1, c2, c2, c2))
+    add(shown("for c in %s; do tshark -2 -r test-pcaps/$c.pcap -Y ikediag.outcome -T fields "
+              "-e ikediag.verdict.exchange -e ikediag.outcome -e ikediag.stall -e ikediag.cause | sed \"s/^/$c\\t/\"; "
+              "done | column -t" % " ".join(V2_EXERCISES)))
+    add(shown("for c in %s; do tshark -2 -o \"uat:ikev2_decryption_table:$(cat test-pcaps/$c.keys)\" "
+              "-r test-pcaps/$c.pcap -Y ikediag.outcome -T fields -e ikediag.verdict.exchange -e ikediag.outcome "
+              "-e ikediag.stall -e ikediag.cause | sed \"s/^/$c\\t/\"; done | column -t" % " ".join(V2_EXERCISES)))
+    add("""
+1. **Stalled at AUTH#2, `auth-failed`**, from an 80-byte answer without keys, read as
+   AUTHENTICATION_FAILED with them. The keys also show the IDr that libreswan put in AUTH#1,
+   the identity it expects of the responder:
+""")
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y 'ikediag.msg contains \"AUTH\"' -T fields -e frame.number "
+              "-e ikediag.msg -e isakmp.id.data.fqdn -e isakmp.id.data.ipv4_addr -E occurrence=a -E aggregator=,"
+              % (keys_opt(c1), c1)))
+    add(shown("grep -h -E 'looking for peer configs|no matching peer config' test-pcaps/logs/%s.right.log" % c1))
+    add("""
+   The responder refuses the *initiator*, because the initiator asked for a responder
+   identity (`right.ikediag.test`) that it does not have (it is `198.51.100.2`): not a key
+   problem. Check the identities: libreswan `rightid` on the initiator against strongSwan
+   `local.id` on the responder (Cisco `identity local`).
+2. **No.** IKE_SA_INIT and IKE_AUTH complete and the tunnel is up, but at 5 s the initiator
+   rekeys its CHILD SA (CREATE_CHILD_SA, `CHILD1`), and the 80-byte `CHILD#2` is a refusal:
+   with keys, stalled at CHILD#2, `rekey-refused` (NO_PROPOSAL_CHOSEN). The initiator's ESP
+   proposal has PFS (a DH group), the responder's none. IKE_AUTH carries no KE, so the DH
+   group of the ESP proposal plays no part there and the first child comes up; the rekey
+   carries one, and the responder refuses it:
+""")
+    add(shown("grep -h -E 'received proposals: ESP|configured proposals: ESP|no acceptable proposal' "
+              "test-pcaps/logs/%s.right.log" % c2))
+    add("""
+   The old child lives until its lifetime ends, then the tunnel drops: a PFS mismatch in
+   IKEv2 shows up at the first CHILD SA rekey (with strongSwan's default `rekey_time`, an
+   hour after the tunnel came up; here 5 s), not at once. Check PFS on both sides
+   (strongSwan a DH group in `esp_proposals`, Cisco `set pfs` in the crypto map or IPsec
+   profile) and keep it the same.
+
+</details>
+""")
 
 
 def write_readme_section():
@@ -921,7 +1395,10 @@ follows the article the project grew from, *Troubleshooting Site-to-Site IPSec V
 Crypto Maps* (a Cisco-oriented troubleshooting guide that breaks a working crypto-map VPN one
 setting at a time and shows the router debugs of each broken configuration), with the
 bundled captures: a clean Main Mode + Quick Mode, then each broken configuration, what the
-wire shows, the verdict ikediag prints, and the fix. Exercises with answers close it.
+wire shows, the verdict ikediag prints, and the fix. Its IKEv2 part shows the exchanges
+(IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL) as ikediag labels them, where each
+IKEv2 failure stops, with and without the decryption keys, and a table of IKEv1 and IKEv2
+failure points side by side. Exercises with answers close both parts.
 Every command and output in it is real: `docs/make-tutorial.sh` re-runs them and rewrites
 the file, and stops if a verdict no longer matches the text.
 
