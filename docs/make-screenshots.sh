@@ -24,6 +24,7 @@ OUT=$ROOT/docs/img
 CAPTURE=p1-psk-mismatch            # list, detail, expert info, flow graph
 TABLE_CAPTURE=p2-esp-encryption-mismatch  # the SA table (with its keys)
 SILENT_CAPTURE=p1-responder-filtered      # the expert indicator while nothing came back
+V2_CAPTURE=v2-psk-mismatch                # an IKEv2 verdict, without keys
 
 log() { printf '%s\n' "make-screenshots: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -64,6 +65,7 @@ trap cleanup EXIT
 mkdir -p "$STAGE/plugins/4.0/epan" "$STAGE/pcaps" "$STAGE/run"
 cp "$PLUGIN" "$STAGE/plugins/4.0/epan/"
 cp "$ROOT/test-pcaps/$CAPTURE.pcap" "$ROOT/test-pcaps/$TABLE_CAPTURE.pcap" "$ROOT/test-pcaps/$SILENT_CAPTURE.pcap" \
+    "$ROOT/test-pcaps/$V2_CAPTURE.pcap" \
     "$STAGE/pcaps/"
 CONF=$STAGE/home/.config/wireshark
 PROFILE=$CONF/profiles/ikediag
@@ -301,6 +303,17 @@ xdotool type --delay 60 "IKEv1"
 xdotool key Return
 settle 2
 shot "$FLOW" flow-graph.png
+ws_stop
+
+# ---- 9: IKEv2: frame 4, the 80-byte IKE_AUTH answer that carries the verdict ---------
+ws_open "$V2_CAPTURE.pcap" -r "$V2_CAPTURE.pcap" -Y ikediag -g 4 || die "the main window did not appear"
+settle 3
+xdotool windowfocus --sync "$MAIN"
+xdotool mousemove --window "$MAIN" 300 406 click 1
+sleep 0.3
+xdotool key End Right
+settle
+shot "$MAIN" ikev2-detail.png 1280x930+0+0
 ws_stop
 
 total=$(du -cb "$OUT"/*.png | tail -1 | cut -f1)

@@ -119,7 +119,7 @@ def check_validator(schema, errors):
            {"file": "x", "sa": 1, "outcome": None}]
     # The record issue 15 found (a one-frame fuzzed capture), complete but for its values.
     old = {"file": "x", "sa": 1, "peers": "?", "initiator": None, "responder": None, "icookie": "1122334455667788",
-           "rcookie": "0" * 16, "mode": "MM", "first_frame": 1, "last_frame": 1,
+           "rcookie": "0" * 16, "version": 1, "mode": "MM", "first_frame": 1, "last_frame": 1,
            "first_time": "2026-05-03T20:08:41.123456Z", "last_time": "2026-05-03T20:08:41.123456Z",
            "messages": 1, "resends": 0, "outcome": None, "judged": "MM", "stall": None, "cause": None,
            "summary": None, "evidence": None, "evidence_frames": [], "candidates": None, "check": None,
@@ -128,7 +128,7 @@ def check_validator(schema, errors):
     if validate(fixed, schema, schema):
         errors.append("validator rejects a good record: %s" % validate(fixed, schema, schema))
     bad += [dict(fixed, peers="?"), dict(fixed, outcome=None), dict(fixed, first_time="2026-05-03 20:08:41"),
-            dict(fixed, exchanges=[{"exchange": "MM"}])]
+            dict(fixed, exchanges=[{"exchange": "MM"}]), dict(fixed, version=3)]
     for record in bad:
         if not validate(record, schema, schema):
             errors.append("validator accepts a bad record: %s" % record)
