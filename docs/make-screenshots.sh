@@ -92,15 +92,15 @@ gui.geometry_main_upper_pane: 300
 column.width:
         %m, 50,
         %t, 80,
-        %s, 105,
-        %d, 105,
-        "%Cus:ikediag.msg", 70,
-        "%Cus:ikediag.role", 85,
-        "%Cus:ikediag.stall", 50,
-        "%Cus:ikediag.cause", 120,
+        %s, 100,
+        %d, 100,
+        "%Cus:ikediag.msg", 85,
+        "%Cus:ikediag.role", 75,
+        "%Cus:ikediag.stall", 80,
+        "%Cus:ikediag.cause", 115,
         %p, 65,
         %L, 50,
-        %i, 470
+        %i, 450
 CONF
 
 RUN_AS=()

@@ -26,8 +26,8 @@
     "the IKE version on both sides (strongSwan 'version = 1', Cisco 'crypto isakmp' "       \
     "rather than 'crypto ikev2')."
 #define CHECK_PEER_REACHABLE                                                                   \
-    "Check that the peer is up and reachable on UDP 500 (ACLs, firewalls), that the crypto " \
-    "map is applied to its interface ('crypto map NAME' / 'crypto ikev1 enable'), and that "  \
+    "Check that the peer is up and reachable on UDP 500 (ACLs, firewalls); that the crypto " \
+    "map is applied to its interface ('crypto map NAME' / 'crypto ikev1 enable'); that "     \
     "it has a connection for this address (strongSwan 'remote_addrs')."
 #define NO_RESPONSE_CANDIDATES                                                                  \
     "peer down, UDP 500 filtered on the path, or a responder that stays silent for an unknown " \
@@ -38,10 +38,10 @@
 #define CHECK_V2_IKE_PROPOSAL                                                                   \
     "Compare the IKE proposals: strongSwan 'proposals', libreswan 'ike=', Cisco 'crypto ikev2 " \
     "proposal' (encryption, integrity, PRF, group); and the IKE version on both sides."
-#define CHECK_V2_AUTH                                                                          \
-    "Compare the pre-shared keys (strongSwan 'secrets', libreswan ipsec.secrets, Cisco 'crypto " \
-    "ikev2 keyring'), the identities each side sends and expects (strongSwan local.id/remote.id, " \
-    "libreswan leftid/rightid, Cisco 'identity local' and 'match identity remote'), and the "     \
+#define CHECK_V2_AUTH                                                                           \
+    "Compare the pre-shared keys: strongSwan 'secrets', libreswan ipsec.secrets, Cisco 'crypto " \
+    "ikev2 keyring'; the identities each side sends and expects: strongSwan local.id/remote.id, " \
+    "libreswan leftid/rightid, Cisco 'identity local' and 'match identity remote'; the "           \
     "authentication methods and certificates."
 #define CHECK_V2_CHILD                                                                          \
     "Compare the ESP proposals: strongSwan 'esp_proposals' (a DH group there means PFS), "      \
@@ -237,9 +237,9 @@ const ike_rule_t ike_rules[] = {
     /* ---- Quick Mode: QM#2 arrived, QM#3 never did ---- */
     REPLY_LOST(QM, 3, 2, "QM#2"),
     { QM, 3, IKE_EV_PEER_RESEND, 0, "qm3-lost", "QM#3 lost or refused",
-      "QM#3 was sent, and the responder resent QM#2 as if QM#3 never reached it: QM#3 is dropped "
-      "on the way (firewall, UDP 4500 or fragments filtered towards the responder, a NAT that "
-      "forgets the mapping), or the responder could not accept it (its hash, or installing the "
+      "QM#3 was sent, and the responder resent QM#2 as if QM#3 never reached it; QM#3 dropped on "
+      "the way (firewall, UDP 4500 or fragments filtered towards the responder, a NAT that "
+      "forgets the mapping); or the responder could not accept it (its hash, or installing the "
       "IPsec SA); the initiator believes the tunnel is up and sends ESP the responder drops",
       "Capture on the responder's side too; check filters for UDP 500/4500 from the initiator; "
       "read the responder's log for this message ID ('show crypto ipsec sa' there shows no SA "
@@ -296,7 +296,7 @@ const ike_rule_t ike_rules[] = {
     { SA_INIT, 2, IKE_EV_ANY, 0, "no-response", "no response to IKE_SA_INIT",
       "peer down, UDP 500 filtered on the path, or a responder with no connection for this peer "
       "that stays silent",
-      "Check that the peer is up and reachable on UDP 500 and 4500, and that it has a connection for "
+      "Check that the peer is up and reachable on UDP 500 and 4500; that it has a connection for "
       "this address (strongSwan 'remote_addrs', libreswan 'right=', Cisco 'crypto ikev2 profile' "
       "'match identity remote' and the crypto map on the interface).",
       "nothing: the responder never saw IKE_SA_INIT (initiator: retransmitting IKE_SA_INIT)", 0 },

@@ -115,6 +115,28 @@ static void test_every_rule_reachable_by_lookup(void)
     }
 }
 
+/* Wireshark cuts a tree label at 240 characters (ITEM_LABEL_LENGTH): every clause of a
+ * rule's candidates and checks becomes an item ("Likely: ", "What to check: "), so each
+ * must fit, split at "; " rather than truncated (render.c add_clauses). */
+static void assert_clauses_fit(const char *text, const char *prefix, const char *cause)
+{
+    gchar **clauses = g_strsplit(text, "; ", -1);
+    for (gchar **c = clauses; *c; c++)
+        if (strlen(prefix) + strlen(*c) + 2 >= 240) {
+            g_test_message("%s: a %s clause of %zu characters: %s", cause, prefix, strlen(*c), *c);
+            g_test_fail();
+        }
+    g_strfreev(clauses);
+}
+
+static void test_clauses_fit_tree_labels(void)
+{
+    for (size_t i = 0; i < ike_rule_count; i++) {
+        assert_clauses_fit(ike_rules[i].candidates, "Likely: ", ike_rules[i].cause);
+        assert_clauses_fit(ike_rules[i].check, "What to check: ", ike_rules[i].cause);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -123,5 +145,6 @@ int main(int argc, char **argv)
     g_test_add_func("/diagnose/verdict-sentences", test_verdict_sentences);
     g_test_add_func("/diagnose/cut-versus-silence", test_cut_versus_silence);
     g_test_add_func("/diagnose/every-rule-has-text", test_every_rule_reachable_by_lookup);
+    g_test_add_func("/diagnose/clauses-fit-tree-labels", test_clauses_fit_tree_labels);
     return g_test_run();
 }
