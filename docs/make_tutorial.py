@@ -121,7 +121,7 @@ CLAIMS = [
     ("v2-ls-ss-idr-mismatch", "AUTH", ("stalled", "AUTH#2", "auth-failed")),
     ("v2-ls-ss-idr-mismatch", "AUTH with keys", "auth-failed"),
     ("v2-rekey-pfs-mismatch", "AUTH", ("complete", "-", "-")),
-    ("v2-rekey-pfs-mismatch", "CHILD1", ("complete", "-", "-")),
+    ("v2-rekey-pfs-mismatch", "CHILD1", ("stalled", "CHILD#2", "rekey-refused")),
     ("v2-rekey-pfs-mismatch", "CHILD1 keyed", ("stalled", "CHILD#2", "rekey-refused")),
 ]
 
@@ -1061,7 +1061,7 @@ How ikediag reads the header, with no keys needed:
   (`ikediag.request_in`, `ikediag.response_in`).
 - **The state** (`ikediag.state`) is strongSwan's word for the IKE SA, as `swanctl
   --list-sas` and charon's log print it: `CONNECTING` until AUTH#2, `ESTABLISHED` after it,
-  `REKEYING` while a CREATE_CHILD_SA runs.
+  and still `ESTABLISHED` while a CREATE_CHILD_SA rekeys a CHILD SA.
 - **Only IKE_SA_INIT is in clear.** From IKE_AUTH on, everything is inside an Encrypted (SK)
   payload. Without keys the wire still gives the exchange type, the flags, the message ID,
   the size, the ports, the timing and the resends, and that is what ikediag judges from.
@@ -1336,8 +1336,8 @@ What moves:
 1. [`%s.pcap`](../test-pcaps/%s.pcap) (a libreswan initiator, a strongSwan responder; key
    file `%s.keys`): IKE_SA_INIT is fine. What fails, who refuses whom, and what do the keys
    show that the capture alone does not?
-2. [`%s.pcap`](../test-pcaps/%s.pcap) (key file `%s.keys`): without keys ikediag calls every
-   exchange complete. Is the VPN healthy? What happens at 5 s?
+2. [`%s.pcap`](../test-pcaps/%s.pcap) (key file `%s.keys`): IKE_SA_INIT and IKE_AUTH
+   complete. Is the VPN healthy? What happens at 5 s, and what do the keys add?
 
 <details>
 <summary>Answers (the verdicts without and with keys, then what to check)</summary>
@@ -1365,7 +1365,8 @@ What moves:
    `local.id` on the responder (Cisco `identity local`).
 2. **No.** IKE_SA_INIT and IKE_AUTH complete and the tunnel is up, but at 5 s the initiator
    rekeys its CHILD SA (CREATE_CHILD_SA, `CHILD1`), and the 80-byte `CHILD#2` is a refusal:
-   with keys, stalled at CHILD#2, `rekey-refused` (NO_PROPOSAL_CHOSEN). The initiator's ESP
+   stalled at CHILD#2, `rekey-refused`, guessed from the size without keys and read as
+   NO_PROPOSAL_CHOSEN with them. The initiator's ESP
    proposal has PFS (a DH group), the responder's none. IKE_AUTH carries no KE, so the DH
    group of the ESP proposal plays no part there and the first child comes up; the rekey
    carries one, and the responder refuses it:

@@ -36,7 +36,7 @@ typedef enum ike_evidence {
     IKE_EV_SUPERSEDED, /* the same peers started a fresh phase 1 */
     IKE_EV_SILENCE, /* nothing for at least the silence threshold */
     IKE_EV_XAUTH_STATUS, /* the XAUTH gateway's status says FAIL (read with keys) */
-    IKE_EV_SMALL_RESPONSE, /* IKEv2: an unreadable IKE_AUTH response too small for IDr, AUTH, SA, TS */
+    IKE_EV_SMALL_RESPONSE, /* IKEv2: an unreadable IKE_AUTH or CREATE_CHILD_SA answer too small to accept */
     IKE_EV_IP_FRAGMENTS, /* IKEv2: the unanswered request went out in IP fragments */
     IKE_EV_ANY, /* rule tables only: any evidence */
 } ike_evidence_t;

@@ -13,9 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* An unreadable IKE_AUTH response this small carries one notify, not IDr, AUTH, SA and
- * TS (about 80 bytes with AES-CBC and SHA-256; a normal answer is 200 and more). */
-#define SMALL_AUTH_RESPONSE 128u
+/* An unreadable IKE_AUTH or CREATE_CHILD_SA response this small carries one notify, not
+ * IDr, AUTH, SA and TS, or SA, nonce and TS (about 80 bytes with AES-CBC and SHA-256; a
+ * normal answer is 170 and more). */
+#define SMALL_RESPONSE 128u
 
 static const ike_result_t *request_of(const ike_exchange_t *ex) { return ex->step_first[1]; }
 static const ike_result_t *response_of(const ike_exchange_t *ex) { return ex->step_first[2]; }
@@ -57,9 +58,10 @@ static ike_evidence_t classify_answered(const ike_exchange_t *ex)
         return IKE_EV_CLEAR_NOTIFY;
     if (a->peer_resend_frame)
         return IKE_EV_PEER_RESEND;
-    /* unreadable and tiny: a refusal, not an IDr/AUTH/SA/TS answer */
-    if (ex->kind == IKE_KIND_AUTH && response && !(response->notes & IKE_NOTE_FRAGMENT)
-        && ex->response_length && ex->response_length < SMALL_AUTH_RESPONSE)
+    /* unreadable and tiny: a refusal, not an IDr/AUTH/SA/TS (SA/nonce/TS) answer */
+    bool negotiates = ex->kind == IKE_KIND_AUTH || ex->kind == IKE_KIND_CHILD;
+    if (negotiates && response && !(response->notes & IKE_NOTE_FRAGMENT) && ex->response_length
+        && ex->response_length < SMALL_RESPONSE)
         return IKE_EV_SMALL_RESPONSE;
     return IKE_EV_NONE;
 }
@@ -189,8 +191,8 @@ const char *ike2_evidence_text(const ike_exchange_t *ex, const ike_verdict_t *v,
             snprintf(buf, size, "%s; the %s answered %s in clear", sent, who, code);
         break;
     case IKE_EV_SMALL_RESPONSE:
-        snprintf(buf, size, "%s; the %s's answer is encrypted and only %u bytes: one notify, no IDr, AUTH, "
-                 "SA or TS", sent, who, ex->response_length);
+        snprintf(buf, size, "%s; the %s's answer is encrypted and only %u bytes: one notify, no %s", sent, who,
+                 ex->response_length, ex->kind == IKE_KIND_AUTH ? "IDr, AUTH, SA or TS" : "SA, nonce or TS");
         break;
     case IKE_EV_PEER_RESEND:
         snprintf(buf, size, "%s; the %s answered, and the request came again, as if the answer never arrived",

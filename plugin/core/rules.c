@@ -361,6 +361,11 @@ const ike_rule_t ike_rules[] = {
       "the peer accepted none of the proposals of the new or rekeyed CHILD SA (a PFS group on one side "
       "only is the usual reason at rekey time)",
       CHECK_V2_CHILD, "IPSEC: transform proposal not supported", 0 },
+    { CHILD, 2, IKE_EV_SMALL_RESPONSE, 0, "rekey-refused", "CHILD SA refused, probably",
+      "a CREATE_CHILD_SA answer that small holds one notify and no SA, nonce or traffic selectors: "
+      "NO_PROPOSAL_CHOSEN (a PFS group on one side only is the usual reason at rekey time) or "
+      "TS_UNACCEPTABLE; the keys would tell which",
+      CHECK_V2_CHILD " Then compare the traffic selectors.", "IPSEC: CHILD SA proposal or selectors refused", 0 },
     REPLY_LOST(CHILD, 2, 2, "CHILD#2"),
     { CHILD, 2, IKE_EV_ANY, 0, "unclassified", "CREATE_CHILD_SA stopped",
       "no rule covers this stall point and evidence",

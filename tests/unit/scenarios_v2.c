@@ -178,6 +178,16 @@ static const ike_exchange_t *child_answered(conv_t *c, uint16_t notify)
 static const ike_exchange_t *child_n38(conv_t *c) { return child_answered(c, IKE2_N_TS_UNACCEPTABLE); }
 static const ike_exchange_t *child_n14(conv_t *c) { return child_answered(c, IKE2_N_NO_PROPOSAL_CHOSEN); }
 
+static const ike_exchange_t *child_small_answer(conv_t *c)
+{
+    ike_sa_up(c);
+    const ike_exchange_t *ex = send_v2(c, PEER_A, CHILD, 2, false, 0, false, 3)->exchange;
+    ike_msg_t answer = build_v2(c, PEER_B, CHILD, 2, true, 0, false, 3);
+    answer.length = 80;
+    send_msg(c, PEER_B, answer, 0.01);
+    return ex;
+}
+
 static const ike_exchange_t *child_reply_lost(conv_t *c)
 {
     const ike_exchange_t *ex = child_answered(c, 0);
@@ -277,6 +287,9 @@ const scenario_t v2_scenarios[] = {
       2, READ, 38, 1, 6, { 5, 6 }, "CHILD#1 sent once; the responder answered TS_UNACCEPTABLE (read with keys)" },
     { "n14-read", "rekey-refused", K_CHILD, 2, READ, IKE2_N_NO_PROPOSAL_CHOSEN, child_n14,
       2, READ, 14, 1, 6, { 5, 6 }, "CHILD#1 sent once; the responder answered NO_PROPOSAL_CHOSEN (read with keys)" },
+    { "small-answer", "rekey-refused", K_CHILD, 2, IKE_EV_SMALL_RESPONSE, 0, child_small_answer,
+      2, IKE_EV_SMALL_RESPONSE, 0, 1, 6, { 5, 6 },
+      "CHILD#1 sent once; the responder's answer is encrypted and only 80 bytes: one notify, no SA, nonce or TS" },
     { "answer-lost", "reply-lost", K_CHILD, 2, IKE_EV_PEER_RESEND, 0, child_reply_lost,
       2, IKE_EV_PEER_RESEND, 0, 2, 8, { 5, 7, 6 },
       "CHILD#1 sent twice; the responder answered, and the request came again, as if the answer never arrived" },
