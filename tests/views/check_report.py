@@ -31,8 +31,10 @@ EVIDENCE = re.compile(r"^    frame (\d+): (\S+) from the (initiator|responder)(,
 ROLLUP = re.compile(r"^(\S+) <-> (\S+): (\d+) IKE SAs?, ")
 AFTERWARDS = re.compile(r"^  Afterwards: from frame (\d+) the peer's host answers ICMP unreachable")
 # The first ICMP error quoting a message of an SA that was up, from the MANIFEST's notes
-# ("the R-U-THERE in frames 18 and 20 get ICMP port unreachable (frames 19, 21 ...)").
-PEER_GONE = {"dpd-dead-peer.pcap": 19}
+# ("the R-U-THERE in frames 18 and 20 get ICMP port unreachable (frames 19, 21 ...)") and,
+# for IKEv2, `tshark -Y icmp` (v2-dead-peer: the liveness checks after AUTH#2 in frame 4
+# get port unreachable from frame 16 on).
+PEER_GONE = {"dpd-dead-peer.pcap": 19, "v2-dead-peer.pcap": 16}
 
 
 def paragraphs(text):
