@@ -171,7 +171,8 @@ struct ike_sa {
     double first_time, last_time;
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
     bool roles_known;
-    bool phase1_done; /* IKEv2: IKE_AUTH answered */
+    bool phase1_done; /* IKEv2: IKE_AUTH answered, and not refused (keys may tell) */
+    bool auth_answered; /* IKEv2: an IKE_AUTH response seen: up as far as headers tell */
     uint8_t version; /* 1 or 2 */
     uint32_t n_quick; /* Quick Modes */
     uint32_t n_of_kind[IKE_KIND_COUNT]; /* exchanges of each kind: their index */

@@ -50,15 +50,11 @@ void ike2_link_retry(ike_exchange_t *answered, ike_exchange_t *retry, ike_result
 }
 
 /* strongSwan's IKE_SA state after the message, as its log and swanctl print it. */
-/* IKE_AUTH answered, or the SA came from a rekey: up as far as the headers tell. */
+/* IKE_AUTH answered, or the SA came from a rekey: up as far as the headers tell.  A
+ * flag, not a walk over the SA's exchanges: every liveness check asks. */
 static bool established(const ike_sa_t *sa)
 {
-    if (sa->rekey_of)
-        return true;
-    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa)
-        if (ex->kind == IKE_KIND_AUTH && ex->highest_step == 2)
-            return true;
-    return false;
+    return sa->rekey_of || sa->auth_answered;
 }
 
 /* From the headers alone: a Delete or a refusal is readable only with keys, and the
@@ -105,12 +101,13 @@ static void note_response(ike_exchange_t *ex, const ike_msg_t *msg, const ike_re
 
 static void note_refusal_of_auth(ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
 {
-    if (!msg->decrypted || (msg->flags & IKE2_FLAG_RESPONSE) || !(msg->flags & IKE2_FLAG_INITIATOR))
+    if (!msg->decrypted || (msg->flags & IKE2_FLAG_RESPONSE) || !(msg->flags & IKE2_FLAG_INITIATOR)
+        || !has_notify(msg, IKE2_N_AUTHENTICATION_FAILED))
         return;
     for (ike_exchange_t *auth = sa->exchanges; auth; auth = auth->next_in_sa) {
         if (auth->kind != IKE_KIND_AUTH || auth->highest_step != 2 || auth->answer.notify)
             continue;
-        if (!has_notify(msg, IKE2_N_AUTHENTICATION_FAILED) || msg->time - auth->last_time > ANSWER_WINDOW)
+        if (msg->time - auth->last_time > ANSWER_WINDOW)
             return;
         auth->answer.notify = IKE2_N_AUTHENTICATION_FAILED;
         auth->answer.notify_decrypted = true;
@@ -151,6 +148,8 @@ void ike2_number_message(ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t 
     ike_record_step(ex, res);
     if (!response && msg->ip_fragmented)
         ex->ip_fragmented = true;
+    if (response && ex->kind == IKE_KIND_AUTH)
+        sa->auth_answered = true;
     if (response && !ex->response_length)
         ex->response_length = (uint16_t)(msg->length < UINT16_MAX ? msg->length : UINT16_MAX);
     if (response)

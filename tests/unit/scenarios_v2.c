@@ -19,6 +19,20 @@
 
 /* ---- IKE_SA_INIT -------------------------------------------------------------------- */
 
+/* A's IKE_SA_INIT request; with `nat`, NAT detection hashes that match no address: a NAT
+ * on the path (RFC 7296 section 2.23). */
+static ike_msg_t sa_init_request(const conv_t *c, bool nat)
+{
+    ike_msg_t init = build_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1);
+    if (nat) {
+        init.n_nat_d = 2;
+        init.nat_d_len[0] = init.nat_d_len[1] = 20;
+        memset(init.nat_d[0], 0x11, 20);
+        memset(init.nat_d[1], 0x22, 20);
+    }
+    return init;
+}
+
 static const ike_exchange_t *sa_init_answered(conv_t *c, uint16_t notify, uint16_t group)
 {
     const ike_exchange_t *ex = send_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1)->exchange;
@@ -66,13 +80,7 @@ static const ike_exchange_t *sa_init_later_sa_up(conv_t *c)
 /* IKE_SA_INIT (1, 2) answered, then nothing; the request's hashes show a NAT or not */
 static const ike_exchange_t *sa_init_then_nothing(conv_t *c, bool nat)
 {
-    ike_msg_t init = build_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1);
-    if (nat) {
-        init.n_nat_d = 2;
-        init.nat_d_len[0] = init.nat_d_len[1] = 20;
-        memset(init.nat_d[0], 0x11, 20);
-        memset(init.nat_d[1], 0x22, 20);
-    }
+    ike_msg_t init = sa_init_request(c, nat);
     const ike_exchange_t *ex = send_msg(c, PEER_A, init, 0.01)->exchange;
     send_v2(c, PEER_B, SA_INIT, 0, true, 0, false, 1);
     return ex;
@@ -137,13 +145,7 @@ static const ike_exchange_t *auth_reply_lost(conv_t *c)
 /* IKE_AUTH sent 3 times (frames 3-5); `setup` shapes it */
 static const ike_exchange_t *auth_resent(conv_t *c, bool nat, bool fragmented)
 {
-    ike_msg_t init = build_v2(c, PEER_A, SA_INIT, 0, false, 0, false, 1);
-    if (nat) { /* NAT detection hashes that match no address: a NAT on the path */
-        init.n_nat_d = 2;
-        init.nat_d_len[0] = init.nat_d_len[1] = 20;
-        memset(init.nat_d[0], 0x11, 20);
-        memset(init.nat_d[1], 0x22, 20);
-    }
+    ike_msg_t init = sa_init_request(c, nat);
     send_msg(c, PEER_A, init, 0.01);
     send_v2(c, PEER_B, SA_INIT, 0, true, 0, false, 1);
     c->nat_t = nat;
