@@ -8,8 +8,11 @@
 #include "compat.h"
 
 #include <epan/conversation_filter.h>
+#include <epan/epan.h>
 #include <epan/stat_tap_ui.h>
 #include <stdio.h>
+#include <string.h>
+#include <wiretap/wtap.h>
 
 #if COMPAT_WS_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>
@@ -88,4 +91,20 @@ void compat_register_conversation_filter(const char *proto_name, const compat_co
 #else
     register_conversation_filter(proto_name, filter->display_name, filter->is_valid, filter->build);
 #endif
+}
+
+guint32 compat_interface_id(packet_info *pinfo)
+{
+    const wtap_rec *rec = pinfo->rec;
+    return rec && (rec->presence_flags & WTAP_HAS_INTERFACE_ID) ? rec->rec_header.packet_header.interface_id : 0;
+}
+
+const char *compat_interface_name(packet_info *pinfo, guint32 interface_id)
+{
+#if COMPAT_WS_AT_LEAST(4, 2)
+    const char *name = epan_get_interface_name(pinfo->epan, interface_id, pinfo->rec ? pinfo->rec->section_number : 0);
+#else
+    const char *name = epan_get_interface_name(pinfo->epan, interface_id);
+#endif
+    return name && strcmp(name, "unknown") != 0 ? name : NULL; /* epan's word for "none" */
 }

@@ -37,6 +37,13 @@ typedef gboolean compat_pref_bool_t;
  * source and a getter. */
 tvbuff_t *compat_data_source_tvb(packet_info *pinfo, const char *name);
 
+/* ---- capture points ----------------------------------------------------------------- */
+/* The pcapng interface a frame came from (0 when the file has none), and its name as
+ * Wireshark shows it (frame.interface_name), or NULL when the file names none.  4.2 added
+ * the section number to the name lookup. */
+guint32 compat_interface_id(packet_info *pinfo);
+const char *compat_interface_name(packet_info *pinfo, guint32 interface_id);
+
 /* ---- tshark -z NAME,... commands ---------------------------------------------------- */
 /* A tshark-only -z command (e.g. "ikediag,json") taking an optional display filter.
  * start returns FALSE (after saying why on stderr) when it cannot run: 4.6's init

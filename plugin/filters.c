@@ -13,8 +13,8 @@
 
 static const ike_exchange_t *exchange_of(packet_info *pinfo)
 {
-    const ike_model_t *model = ikediag_model();
-    const ike_result_t *res = model ? ike_model_result_of_frame(model, pinfo->num) : NULL;
+    ike_capture_t *capture = ikediag_capture();
+    const ike_result_t *res = capture ? ike_capture_result_of_frame(capture, pinfo->num) : NULL;
     return res ? res->exchange : NULL;
 }
 

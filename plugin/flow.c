@@ -2,7 +2,9 @@
 /* flow.c: the ladder diagram (-z flow,ikediag,network; Statistics > Flow Graph).
  *
  * One arrow per ISAKMP message, labelled MM#n/AM#n/QM#n/INFO with resends marked; the
- * comment names the SA and, on the frame that shows it, each exchange's verdict.
+ * comment names the SA and, on the frame that shows it, each exchange's verdict.  In a
+ * file merged from two capture points, one arrow per send, "(lost)" when it never got
+ * to the other point.
  *
  * During a single pass a verdict can move to a later frame or change when silence
  * passes the threshold, so the items of the current run are kept by frame and their
@@ -129,12 +131,23 @@ static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sa
     sequence_analysis_use_color_filter(pinfo, sai);
     sai->port_src = (guint16)pinfo->srcport;
     sai->port_dst = (guint16)pinfo->destport;
-    sai->frame_label = g_strdup(views_message_label(res, label, sizeof label));
+    views_message_label(res, label, sizeof label);
+    ike_capture_t *capture = ikediag_capture();
+    sai->frame_label = capture && ike_capture_copy_lost(capture, res->frame) ? g_strconcat(label, " (lost)", NULL)
+                                                                            : g_strdup(label);
     sai->conv_num = (guint16)(res->exchange ? res->exchange->sa->number : 0);
     sai->line_style = 1;
     sai->display = TRUE;
     g_queue_push_tail(sainfo->items, sai);
     return sai;
+}
+
+/* Two capture points: one arrow per send.  The shown point's copies draw it; a copy seen
+ * only at the other point (lost before it reached the shown one) draws its own. */
+static bool shows(const ike_result_t *res)
+{
+    ike_capture_t *capture = ikediag_capture();
+    return !res->exchange || views_sa_shown(res->exchange->sa) || !ike_capture_copy_in(capture, res->frame);
 }
 
 static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
@@ -145,7 +158,7 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
     ike_diag_context_t ctx;
     ikediag_diag_context(&ctx);
     follow_run(sainfo, pinfo->num);
-    seq_analysis_item_t *sai = res ? add_item(pinfo, sainfo, res) : NULL;
+    seq_analysis_item_t *sai = res && shows(res) ? add_item(pinfo, sainfo, res) : NULL;
     if (sai) {
         sai->comment = comment_of(res, &ctx);
         flow_item_t *item = g_new(flow_item_t, 1);

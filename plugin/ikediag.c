@@ -40,12 +40,19 @@ static guint pref_silence_seconds = SILENCE_DEFAULT;
 static guint pref_max_sas = MAX_SAS_DEFAULT;
 static compat_pref_bool_t pref_explain = TRUE;
 
-/* File scope: the model and the time of the newest frame it has seen. */
-static ike_model_t *model;
+/* File scope: the capture points with their models, and the time of the newest frame. */
+static ike_capture_t *capture;
 static double capture_end;
 static gboolean capture_end_known;
 
-ike_model_t *ikediag_model(void) { return model; }
+ike_capture_t *ikediag_capture(void) { return capture; }
+
+/* The model of the point the views show (the only one in a one-point capture). */
+ike_model_t *ikediag_model(void)
+{
+    return capture && ike_capture_point_count(capture) ? ike_capture_model(capture, ike_capture_view_point(capture))
+                                                       : NULL;
+}
 int ikediag_tap_id(void) { return ikediag_tap; }
 
 void ikediag_diag_context(ike_diag_context_t *ctx)
@@ -58,7 +65,7 @@ void ikediag_diag_context(ike_diag_context_t *ctx)
 static void init_file_state(void)
 {
     ike_model_config_t config = { .max_sas = pref_max_sas };
-    model = ike_model_new(&config);
+    capture = ike_capture_new(&config);
     capture_end = 0;
     capture_end_known = FALSE;
     expert_tap = find_tap_id("expert");
@@ -66,8 +73,8 @@ static void init_file_state(void)
 
 static void cleanup_file_state(void)
 {
-    ike_model_free(model);
-    model = NULL;
+    ike_capture_free(capture);
+    capture = NULL;
 }
 
 static void note_frame_time(packet_info *pinfo)
@@ -95,20 +102,20 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (!extract_frame_has_isakmp(pinfo))
         return tick_views(pinfo);
 
-    if (!model)
+    if (!capture)
         return tick_views(pinfo);
-    /* the model keeps results by frame: no per-frame proto data */
-    ike_result_t *res = ike_model_result_of_frame(model, pinfo->num);
+    /* the models keep results by frame: no per-frame proto data */
+    ike_result_t *res = ike_capture_result_of_frame(capture, pinfo->num);
     if (!res && !PINFO_FD_VISITED(pinfo)) {
         ike_msg_t msg;
         if (!extract_message(pinfo, tvb, &msg))
             return tick_views(pinfo);
-        res = ike_model_add(model, &msg);
+        res = ike_capture_add(capture, &msg, compat_interface_id(pinfo));
     }
     if (!res)
         return tick_views(pinfo);
 
-    render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo) };
+    render_options_t opt = { .explain = pref_explain, .final = PINFO_FD_VISITED(pinfo), .capture = capture };
     ikediag_diag_context(&opt.diag);
     if (!opt.final) { /* single pass: the capture as read up to this frame */
         opt.diag.capture_end = nstime_to_sec(&pinfo->abs_ts);

@@ -4,9 +4,12 @@
 #ifndef IKEDIAG_IKEDIAG_H
 #define IKEDIAG_IKEDIAG_H
 
+#include "core/capture.h"
 #include "core/diagnose.h"
 #include "core/ike_model.h"
 
+/* The capture points of the open file, and the model of the one the views show. */
+ike_capture_t *ikediag_capture(void);
 ike_model_t *ikediag_model(void);
 /* The tap: data is the frame's `const ike_result_t *`, or NULL for a frame without one
  * (queued only while a view listens, so views can follow capture time). */

@@ -7,12 +7,14 @@
  */
 #include "render.h"
 
+#include <epan/to_str.h>
 #include <epan/expert.h>
 #include <epan/proto.h>
 #include <stdio.h>
 
 #include <string.h>
 
+#include "compat.h"
 #include "core/explain.h"
 #include "core/names.h"
 #include "core/proposal.h"
@@ -24,12 +26,14 @@ static int hf_state = -1, hf_explain = -1, hf_outcome = -1, hf_stall = -1, hf_ca
 static int hf_cause_text = -1, hf_cause_cisco = -1, hf_evidence = -1, hf_offered = -1, hf_chosen = -1;
 static int hf_verdict_exchange = -1, hf_cause_check = -1, hf_cause_likely = -1, hf_nat = -1, hf_proxy_ids = -1;
 static int hf_stalled = -1, hf_version = -1, hf_retry_of = -1;
+static int hf_vantage = -1, hf_copy_in = -1, hf_where = -1, hf_where_text = -1, hf_clock_offset = -1;
+static int hf_translated = -1;
 static gint ett_ikediag = -1, ett_verdict = -1;
 
 static expert_field ei_resend = EI_INIT, ei_complete = EI_INIT, ei_request_missing = EI_INIT;
 static expert_field ei_not_analysed = EI_INIT, ei_malformed = EI_INIT, ei_unexpected = EI_INIT;
 static expert_field ei_error_notify = EI_INIT, ei_cut = EI_INIT, ei_cap = EI_INIT, ei_unanswered = EI_INIT;
-static expert_field ei_peer_gone = EI_INIT;
+static expert_field ei_peer_gone = EI_INIT, ei_copy_lost = EI_INIT, ei_where = EI_INIT;
 
 /* One expert field per cause, "ikediag.stalled.psk_mismatch" with the summary "Stalled:
  * pre-shared key mismatch", so that Expert Information grouped by summary reads as a
@@ -107,6 +111,12 @@ void render_register_fields(int proto)
         { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Proposals offered in MM#1/AM#1, or (with keys) in QM#1", HFILL } },
         { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Proposal chosen in MM#2/AM#2, or (with keys) in QM#2", HFILL } },
         { &hf_stalled, { "Stalled", "ikediag.stalled", FT_NONE, BASE_NONE, NULL, 0, "On the frame that carries a stalled exchange's verdict (the expert info is ikediag.stalled.<cause>)", HFILL } },
+        { &hf_vantage, { "Capture point", "ikediag.vantage", FT_STRING, BASE_NONE, NULL, 0, "Where this copy was captured, in a file merged from captures at both ends: the interface name, or its id", HFILL } },
+        { &hf_copy_in, { "Same copy at the other point", "ikediag.copy_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The same send of this message (byte-identical ISAKMP) seen at the other capture point", HFILL } },
+        { &hf_translated, { "At the other point", "ikediag.translated", FT_STRING, BASE_NONE, NULL, 0, "The addresses and ports this copy carries at the other capture point, when a NAT between the points changed them", HFILL } },
+        { &hf_where, { "Where", "ikediag.where", FT_STRING, BASE_NONE, NULL, 0, "From both capture points: none, path-to-responder, path-to-initiator, responder, initiator", HFILL } },
+        { &hf_where_text, { "Where, in words", "ikediag.where.text", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_clock_offset, { "Clock offset", "ikediag.clock_offset", FT_DOUBLE, BASE_NONE, NULL, 0, "Seconds this capture point's clock runs ahead of the other's, from the matched copies", HFILL } },
         { &hf_proxy_ids, { "Proxy IDs", "ikediag.proxy_ids", FT_STRING, BASE_NONE, NULL, 0, "QM#1's identities (with keys): the initiator's <-> the responder's, as its crypto ACL or traffic selectors say", HFILL } },
     };
     static gint *ett[] = { &ett_ikediag, &ett_verdict };
@@ -120,6 +130,8 @@ void render_register_fields(int proto)
         { &ei_error_notify, { "ikediag.error_notify", PI_RESPONSE_CODE, PI_WARN, "Error notify", EXPFILL } },
         { &ei_unanswered, { "ikediag.unanswered", PI_SEQUENCE, PI_WARN, "Request resent, nothing back yet", EXPFILL } },
         { &ei_peer_gone, { "ikediag.peer_gone", PI_SEQUENCE, PI_WARN, "Peer's IKE daemon gone after the SA was up", EXPFILL } },
+        { &ei_copy_lost, { "ikediag.copy_lost", PI_SEQUENCE, PI_NOTE, "Copy never reached the other capture point", EXPFILL } },
+        { &ei_where, { "ikediag.where", PI_SEQUENCE, PI_NOTE, "Where the negotiation lost its way, from both capture points", EXPFILL } },
         { &ei_cut, { "ikediag.cut", PI_SEQUENCE, PI_NOTE, "Capture ends before the exchange finished", EXPFILL } },
         { &ei_cap, { "ikediag.sa_limit", PI_PROTOCOL, PI_WARN, "SA limit reached", EXPFILL } },
     };
@@ -253,6 +265,67 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
     render_proxy_ids(tree, ex);
 }
 
+/* ---- capture points: a file merged from captures taken at both ends ------------------ */
+
+static const char *endpoint_text(packet_info *pinfo, const ike_endpoint_t *ep)
+{
+    address addr;
+    set_address(&addr, ep->family == 6 ? AT_IPv6 : AT_IPv4, ep->family == 6 ? 16 : 4, ep->addr);
+    const char *host = address_to_str(pinfo->pool, &addr);
+    return ep->family == 6 ? wmem_strdup_printf(pinfo->pool, "[%s]:%u", host, ep->port)
+                           : wmem_strdup_printf(pinfo->pool, "%s:%u", host, ep->port);
+}
+
+/* Which point saw this copy, its twin at the other point, or that it never got there. */
+static void render_copies(packet_info *pinfo, proto_tree *st, proto_item *ti, const ike_result_t *res,
+                          const char *label, const render_options_t *opt)
+{
+    ike_capture_t *capture = opt->capture;
+    if (!capture || !ike_capture_two_points(capture) || (res->notes & IKE_NOTE_ICMP_ERROR))
+        return;
+    if (st) {
+        guint32 interface_id = compat_interface_id(pinfo);
+        const char *name = compat_interface_name(pinfo, interface_id);
+        add_generated_string(st, hf_vantage, name ? name : wmem_strdup_printf(pinfo->pool, "interface %u", interface_id));
+    }
+    ike_endpoint_t src, dst;
+    uint32_t copy = ike_capture_copy_in(capture, res->frame);
+    if (copy && st) {
+        add_generated_uint(st, hf_copy_in, copy);
+        if (ike_capture_translated(capture, res->frame, &src, &dst))
+            add_generated_string(st, hf_translated, wmem_strdup_printf(pinfo->pool, "%s -> %s",
+                                                                       endpoint_text(pinfo, &src),
+                                                                       endpoint_text(pinfo, &dst)));
+    }
+    /* only once the whole file is read: the twin may come later in it */
+    if (!copy && opt->final && ike_capture_copy_lost(capture, res->frame)) {
+        ike_role_t sender = (ike_role_t)res->role;
+        const char *receiver = sender == IKE_ROLE_INITIATOR ? "responder" : sender == IKE_ROLE_RESPONDER ? "initiator" : "other";
+        expert_add_info_format(pinfo, ti, &ei_copy_lost, "%s copy %u left the %s and never reached the %s's capture point",
+                               label, res->retrans_count + 1u, ike_role_name(sender), receiver);
+    }
+}
+
+/* On a verdict: where it stopped, from both points, and this point's clock. */
+static void render_where(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_exchange_t *ex,
+                         const ike_result_t *res, const render_options_t *opt)
+{
+    ike_capture_t *capture = opt->capture;
+    ike_where_t where = capture ? ike_capture_where(capture, ex) : IKE_WHERE_UNKNOWN;
+    if (where == IKE_WHERE_UNKNOWN)
+        return;
+    add_generated_string(tree, hf_where, ike_where_name(where));
+    char text[512];
+    if (*ike_where_text(capture, ex, where, text, sizeof text)) {
+        add_generated_string(tree, hf_where_text, text);
+        expert_add_info_format(pinfo, ti, &ei_where, "Where: %s", text);
+    }
+    double offset;
+    unsigned point = ike_capture_point_of_frame(capture, res->frame);
+    if (ike_capture_clock_offset(capture, point ? point : 1, &offset) && tree)
+        proto_item_set_generated(proto_tree_add_double(tree, hf_clock_offset, NULL, 0, 0, point ? offset : -offset));
+}
+
 /* One item per "; "-separated clause of a rule's text. */
 static void add_clauses(proto_tree *tree, int hf, const char *text)
 {
@@ -263,7 +336,7 @@ static void add_clauses(proto_tree *tree, int hf, const char *text)
 }
 
 static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_exchange_t *ex,
-                           const ike_verdict_t *v, const ike_result_t *res)
+                           const ike_verdict_t *v, const ike_result_t *res, const render_options_t *opt)
 {
     char name[16], stall[16], evidence[256], text[1536];
     const char *outcome = ike_outcome_name((ike_outcome_t)v->outcome);
@@ -271,6 +344,7 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
         return;
     add_generated_string(tree, hf_verdict_exchange, ike_exchange_name(ex, name, sizeof name));
     add_generated_string(tree, hf_outcome, outcome);
+    render_where(pinfo, tree, ti, ex, res, opt);
     if (v->outcome == IKE_OUTCOME_COMPLETE || v->outcome == IKE_OUTCOME_ORPHAN)
         return;
     ike_stall_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
@@ -292,7 +366,12 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
         proto_item_set_text(it, "Diagnosis: %s", headline);
         add_clauses(proto_item_add_subtree(it, ett_verdict), hf_cause_likely, rule->candidates);
     }
-    if (WANTED(tree, hf_cause_check))
+    char path_check[256] = "";
+    if (opt->capture) /* the path at fault: check the devices between, not the peers */
+        ike_where_check(opt->capture, ex, ike_capture_where(opt->capture, ex), path_check, sizeof path_check);
+    if (path_check[0])
+        add_generated_string(tree, hf_cause_check, path_check);
+    else if (WANTED(tree, hf_cause_check))
         add_clauses(tree, hf_cause_check, rule->check);
     if (rule->cisco_log[0])
         add_generated_string(tree, hf_cause_cisco, rule->cisco_log);
@@ -422,8 +501,9 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
     }
     /* the verdict first: what a reader opens the subtree for */
     for (unsigned i = 0; i < n; i++)
-        render_verdict(pinfo, st, ti, judged[i], &verdicts[i], res);
+        render_verdict(pinfo, st, ti, judged[i], &verdicts[i], res, opt);
     if (st)
         render_message(st, res, label, opt);
+    render_copies(pinfo, st, ti, res, label, opt);
     render_message_experts(pinfo, ti, res, label, opt);
 }

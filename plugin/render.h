@@ -5,6 +5,7 @@
 
 #include <epan/packet.h>
 
+#include "core/capture.h"
 #include "core/diagnose.h"
 #include "core/ike_model.h"
 
@@ -12,6 +13,7 @@ typedef struct render_options {
     gboolean explain; /* add ikediag.explain (teaching) */
     ike_diag_context_t diag; /* capture end and silence threshold for verdicts */
     gboolean final; /* the model has seen the whole capture (a visited pass) */
+    ike_capture_t *capture; /* the capture points: copies, where */
 } render_options_t;
 
 void render_register_fields(int proto);

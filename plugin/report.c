@@ -65,8 +65,8 @@ static void wrap_clauses(GString *out, const char *heading, const char *text)
 /* "frame 6: INFO from the responder, encrypted". */
 static void label_evidence(GString *out, const ike_exchange_t *ex, uint32_t frame)
 {
-    const ike_model_t *model = ikediag_model();
-    const ike_result_t *res = model ? ike_model_result_of_frame(model, frame) : NULL;
+    ike_capture_t *capture = ikediag_capture();
+    const ike_result_t *res = capture ? ike_capture_result_of_frame(capture, frame) : NULL;
     char label[40];
     g_string_append_printf(out, "    frame %u", frame);
     if (!res) {
@@ -122,9 +122,28 @@ static void report_verdict(GString *out, const exchange_view_t *v)
     for (unsigned i = 0; i < n; i++)
         label_evidence(out, ex, frames[i]);
     wrap_clauses(out, "Likely", rule->candidates);
-    wrap_clauses(out, "Check", rule->check);
+    ike_capture_t *capture = ikediag_capture();
+    char path_check[256] = "";
+    if (capture && v->where) /* the path at fault: the devices between, not the peers */
+        ike_where_check(capture, ex, ike_capture_where(capture, ex), path_check, sizeof path_check);
+    wrap_clauses(out, "Check", path_check[0] ? path_check : rule->check);
     if (rule->cisco_log[0])
         wrap(out, "  A Cisco responder would log: ", 6, rule->cisco_log);
+}
+
+/* A file merged from captures at both ends: where it stopped, and the other clock. */
+static void report_where(GString *out, const exchange_view_t *judged)
+{
+    ike_capture_t *capture = ikediag_capture();
+    if (!judged->where || !capture)
+        return;
+    char text[512], line[640];
+    ike_where_text(capture, judged->exchange, ike_capture_where(capture, judged->exchange), text, sizeof text);
+    snprintf(line, sizeof line, "Where, from both capture points: %s%s%s.", judged->where, text[0] ? ": " : "", text);
+    wrap(out, "  ", 2, line);
+    double offset;
+    if (views_clock_offset(&offset))
+        g_string_append_printf(out, "  The other capture point's clock runs %+.3f s from this one's.\n", offset);
 }
 
 static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_view_t *judged,
@@ -166,6 +185,7 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
     g_string_append(out, ".\n");
     if (view.judged.exchange)
         report_verdict(out, &view.judged);
+    report_where(out, &view.judged);
     report_quick_modes(out, sa, &view.judged, ctx);
     if (sa->rekey_of)
         g_string_append_printf(out, "  A rekey of IKE SA %u (CREATE_CHILD_SA there; new SPIs from frame %u).\n",

@@ -26,7 +26,7 @@
 enum column {
     COL_SA, COL_EXCHANGE, COL_OUTCOME, COL_STALL, COL_CAUSE, COL_DIAGNOSIS, COL_VERDICT_IN, COL_PEERS,
     COL_INITIATOR, COL_FIRST, COL_LAST, COL_MESSAGES, COL_RESENDS, COL_TIME, COL_OFFERED, COL_CHOSEN, COL_COOKIES,
-    N_COLUMNS
+    COL_WHERE, N_COLUMNS
 };
 
 /* tshark prints each cell with its format followed by " |". */
@@ -48,6 +48,8 @@ static stat_tap_table_item columns[N_COLUMNS] = {
     [COL_OFFERED] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Offered", .field_format = "%s" },
     [COL_CHOSEN] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Chosen", .field_format = "%s" },
     [COL_COOKIES] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cookies / message ID", .field_format = "%s" },
+    /* last, so readers of the older columns by position are not disturbed (0.5) */
+    [COL_WHERE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Where", .field_format = "%s" },
 };
 
 static tap_param table_params[] = {
@@ -118,6 +120,7 @@ static void verdict_cells(stat_tap_table_item_type *items, const char *outcome, 
     items[COL_CAUSE] = string_item(judged->cause);
     items[COL_DIAGNOSIS] = string_item(judged->verdict.rule ? judged->verdict.rule->summary : NULL);
     items[COL_VERDICT_IN] = uint_item(judged->exchange ? judged->verdict.frame : 0);
+    items[COL_WHERE] = string_item(judged->where);
 }
 
 static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag_context_t *ctx)
@@ -362,8 +365,13 @@ static void json_verdict(GString *s, const exchange_view_t *v)
         g_string_append_printf(s, "%s%u", i ? "," : "", v->verdict.evidence_frames[i]);
     g_string_append_c(s, ']');
     json_string(s, "candidates", rule ? rule->candidates : NULL);
-    json_string(s, "check", rule ? rule->check : NULL);
+    char path_check[256] = "";
+    ike_capture_t *capture = ikediag_capture();
+    if (rule && capture && v->where) /* the path at fault: the devices between, not the peers */
+        ike_where_check(capture, v->exchange, ike_capture_where(capture, v->exchange), path_check, sizeof path_check);
+    json_string(s, "check", path_check[0] ? path_check : rule ? rule->check : NULL);
     json_string(s, "cisco_log", rule ? rule->cisco_log : NULL);
+    json_string(s, "where", v->where);
 }
 
 static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchange_t *ex, const ike_diag_context_t *ctx)
@@ -417,6 +425,12 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     json_string(s, "offered", views_offered(sa->phase1, buf, sizeof buf));
     json_string(s, "chosen", views_chosen(sa->phase1, buf, sizeof buf));
     json_seconds(s, "seconds", view->seconds);
+    double offset;
+    json_key(s, "clock_offset"); /* the other capture point's clock minus this one's */
+    if (views_clock_offset(&offset))
+        g_string_append_printf(s, "%.6f", offset);
+    else
+        g_string_append(s, "null");
 }
 
 static void json_print_sa(const view_tracker_t *t, const ike_sa_t *sa, const ike_diag_context_t *ctx)

@@ -37,6 +37,25 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
         out->cause = out->verdict.rule->cause;
     if (out->verdict.outcome == IKE_OUTCOME_COMPLETE)
         out->seconds = ex->last_time - ex->first_time;
+    ike_capture_t *capture = ikediag_capture();
+    out->where = capture ? ike_where_name(ike_capture_where(capture, ex)) : NULL;
+}
+
+bool views_clock_offset(double *seconds)
+{
+    ike_capture_t *capture = ikediag_capture();
+    double offset; /* point 1's clock minus point 0's */
+    if (!capture || !ike_capture_two_points(capture) || !ike_capture_clock_offset(capture, 1, &offset))
+        return false;
+    *seconds = ike_capture_view_point(capture) == 0 ? offset : -offset;
+    return true;
+}
+
+bool views_sa_shown(const ike_sa_t *sa)
+{
+    ike_capture_t *capture = ikediag_capture();
+    return !capture || !ike_capture_two_points(capture)
+        || ike_capture_point_of_sa(capture, sa) == ike_capture_view_point(capture);
 }
 
 bool views_exchange_listed(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
@@ -319,11 +338,28 @@ static void note_new_sa(view_tracker_t *t, const ike_sa_t *sa, const ike_diag_co
         refresh(t, older, ctx);
 }
 
+/* The shown SA a copy seen at the other capture point belongs to, if it got there. */
+static const ike_sa_t *shown_twin(const ike_result_t *res)
+{
+    ike_capture_t *capture = ikediag_capture();
+    uint32_t copy = ike_capture_copy_in(capture, res->frame);
+    const ike_result_t *twin = copy ? ike_capture_result_of_frame(capture, copy) : NULL;
+    return twin && twin->exchange && views_sa_shown(twin->exchange->sa) ? twin->exchange->sa : NULL;
+}
+
 const ike_sa_t *tracker_event(view_tracker_t *t, const ike_result_t *res)
 {
     ike_diag_context_t ctx;
     ikediag_diag_context(&ctx);
     const ike_sa_t *sa = res && res->exchange ? res->exchange->sa : NULL;
+    if (sa && !views_sa_shown(sa)) {
+        /* the same SA seen at the other capture point: not counted, but its copies
+         * change where the shown SA's verdicts say it stopped */
+        const ike_sa_t *twin = shown_twin(res);
+        if (twin && g_hash_table_contains(t->counts, twin))
+            refresh(t, twin, &ctx);
+        sa = NULL;
+    }
     if (sa) {
         if (!g_hash_table_contains(t->counts, sa))
             note_new_sa(t, sa, &ctx);

@@ -28,6 +28,7 @@ typedef struct exchange_view {
     char stall[16]; /* "MM#5", or "" unless stalled or cut */
     const char *outcome; /* ike_outcome_name() */
     const char *cause; /* the rule's stable id, or NULL unless stalled */
+    const char *where; /* ike_where_name() from both capture points, NULL with one */
     double seconds; /* first to last message when complete, else < 0 */
 } exchange_view_t;
 
@@ -44,6 +45,12 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
  * says something went wrong (liveness checks would flood the list). */
 bool views_exchange_listed(const ike_exchange_t *ex, const ike_diag_context_t *ctx);
 void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_view_t *out);
+/* In a file merged from two capture points, the views list the SAs of one point (the
+ * initiator's when the copies tell it, capture.h); every SA of a one-point capture. */
+bool views_sa_shown(const ike_sa_t *sa);
+/* Seconds the other capture point's clock runs ahead of the shown one's; false with one
+ * point or before any copy matched. */
+bool views_clock_offset(double *seconds);
 
 /* "198.51.100.1" (port left out), "?" when unknown.  Returns buf. */
 const char *views_address(const ike_endpoint_t *ep, char *buf, size_t size);

@@ -21,13 +21,17 @@
  *   9  time step: a signed number of quarter seconds (time may go backwards)
  *  10  transforms in the message (bits 0-3, at most IKE_MSG_MAX_TRANSFORMS kept)
  *      and attribute values (bits 4-7)
- *  11  header length field (raw), and the frame number skips ahead by bits 0-1
+ *  11  header length field (raw), and the frame number skips ahead by bits 0-1; the
+ *      capture point (pcapng interface) is bits 5-7 modulo 5
  *
- * After the messages: ike_diagnose, ike_evidence_text and ike_label on every exchange of
- * every SA (at the capture end and long after it), then the model is freed.  A crash,
+ * Messages go through the capture points (capture.h): copies, losses, offsets and where
+ * are asked of every frame.  After the messages: ike_diagnose, ike_evidence_text and
+ * ike_label on every exchange of every SA of every point (at the capture end and long
+ * after it), then everything is freed.  A crash,
  * a sanitizer report or a leak is a finding; a finding becomes a file under
  * tests/fuzz/regressions/, replayed by ctest in the fuzz build (run.sh).
  */
+#include "capture.h"
 #include "diagnose.h"
 #include "explain.h"
 #include "ike_model.h"
@@ -245,19 +249,40 @@ static void diagnose_all(const ike_model_t *model)
     (void)ike_model_cap_reached(model);
 }
 
+/* What the plugin asks of the capture points, on every frame and exchange. */
+static void ask_capture(ike_capture_t *capture, const ike_result_t *res)
+{
+    char text[512];
+    ike_endpoint_t src, dst;
+    double offset;
+    (void)ike_capture_copy_in(capture, res->frame);
+    (void)ike_capture_copy_lost(capture, res->frame);
+    (void)ike_capture_translated(capture, res->frame, &src, &dst);
+    (void)ike_capture_view_point(capture);
+    (void)ike_capture_clock_offset(capture, 1, &offset);
+    if (res->exchange) {
+        ike_where_t where = ike_capture_where(capture, res->exchange);
+        ike_where_text(capture, res->exchange, where, text, sizeof text);
+        ike_where_check(capture, res->exchange, where, text, sizeof text);
+        (void)ike_capture_point_of_sa(capture, res->exchange->sa);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const ike_model_config_t config = { .max_sas = MAX_SAS };
-    ike_model_t *model = ike_model_new(&config);
+    ike_capture_t *capture = ike_capture_new(&config);
     uint32_t frame = 0;
     double time = 1000;
     for (size_t off = 0; off + RECORD_SIZE <= size; off += RECORD_SIZE) {
         ike_msg_t msg;
         decode_message(data + off, &frame, &time, &msg);
-        const ike_result_t *res = ike_model_add(model, &msg);
+        /* up to five interfaces: the fifth shares the fourth's model */
+        uint32_t interface_id = (data[off + 11] >> 5) % 5u;
+        const ike_result_t *res = ike_capture_add(capture, &msg, interface_id);
         trace(&msg, res);
-        /* later passes find every kept result by its frame (frames may repeat here) */
-        const ike_result_t *kept = ike_model_result_of_frame(model, msg.frame);
+        /* later passes find every kept result by its frame */
+        const ike_result_t *kept = ike_capture_result_of_frame(capture, msg.frame);
         if (!(res->notes & IKE_NOTE_NOT_TRACKED) && (!kept || kept->frame != msg.frame))
             __builtin_trap();
         /* the single pass renders as it goes, judging with the capture so far */
@@ -267,8 +292,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             diagnose_exchange(res->exchange, &so_far);
         if (res->answers)
             diagnose_exchange(res->answers, &so_far);
+        ask_capture(capture, res);
     }
-    diagnose_all(model);
-    ike_model_free(model);
+    for (unsigned p = 0; p < ike_capture_point_count(capture); p++)
+        diagnose_all(ike_capture_model(capture, p));
+    ike_capture_free(capture);
     return 0;
 }

@@ -317,7 +317,8 @@ def main():
     ap.add_argument("--only", help="check only this capture")
     args = ap.parse_args()
 
-    caps = [c for c in manifest.parse(os.path.join(args.pcaps, "MANIFEST")) if not c.unavailable]
+    # merged two-point captures (vantage lines) are check_two_points.py's
+    caps = [c for c in manifest.parse(os.path.join(args.pcaps, "MANIFEST")) if not c.unavailable and not c.vantages]
     if args.only:
         caps = [c for c in caps if c.name == args.only]
     ts = Tshark(args.plugin_dir)

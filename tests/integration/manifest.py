@@ -52,6 +52,13 @@ class Capture:
     chosen: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal chosen
     links: List[tuple] = field(default_factory=list)  # (frame, request_in|response_in, frame or None)
     rekeys: Dict[int, int] = field(default_factory=dict)  # IKEv2: sa -> the SA whose rekey made it
+    # two capture points merged in one file (test-pcaps/README.md, "Two capture points")
+    vantages: Dict[int, tuple] = field(default_factory=dict)  # interface id -> (name, initiator|responder)
+    copies: Dict[int, int] = field(default_factory=dict)  # frame -> the same copy at the other point (both ways)
+    lost: List[int] = field(default_factory=list)  # frames never seen at the other point
+    offset: Optional[float] = None  # the responder's point's clock minus the initiator's
+    translated: Dict[int, tuple] = field(default_factory=dict)  # frame -> (own src, src at the other point)
+    where: Dict[tuple, str] = field(default_factory=dict)  # (sa, exchange) -> none | path-to-... | ...
 
 
 def parse(path):
@@ -94,6 +101,19 @@ def parse(path):
                 current.rekeys[int(tokens[0])] = int(tokens[2])
             elif word == "link":
                 current.links.append((int(tokens[0]), tokens[1], None if tokens[2] == "-" else int(tokens[2])))
+            elif word == "vantage":
+                current.vantages[int(tokens[0])] = (tokens[1], tokens[2])
+            elif word == "copy":
+                a, b = int(tokens[0]), int(tokens[1])
+                current.copies[a], current.copies[b] = b, a
+            elif word == "lost":
+                current.lost += [int(t) for t in tokens if t.isdigit()]
+            elif word == "offset":
+                current.offset = float(tokens[0])
+            elif word == "translated":
+                current.translated[int(tokens[0])] = (tokens[1], tokens[2])
+            elif word == "where":
+                current.where[(int(tokens[0]), tokens[1])] = tokens[2]
             elif word == "keys":
                 current.keys = None if rest in ("-", "none") else rest
             elif word == "initiator":

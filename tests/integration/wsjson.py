@@ -27,6 +27,7 @@ class Frame:
     fields: Dict[str, List[str]] = field(default_factory=dict)
     experts: List[Tuple[str, str, str, str]] = field(default_factory=list)
     isakmp: Dict[str, str] = field(default_factory=dict)  # the stock dissector's header fields
+    interface: int = 0  # frame.interface_id: the capture point in a merged file
 
     def get(self, name):
         """The single value of a field, None if absent; a list if it occurs more than once."""
@@ -56,8 +57,9 @@ def read(text):
     frames = {}
     for packet in json.loads(text, object_pairs_hook=list):
         layers = dict(dict(dict(packet)["_source"])["layers"])
-        number = int(dict(layers["frame"])["frame.number"])
-        frame = Frame(number)
+        frame_layer = dict(layers["frame"])
+        number = int(frame_layer["frame.number"])
+        frame = Frame(number, interface=int(frame_layer.get("frame.interface_id", 0)))
         isakmp = layers.get("isakmp")
         if isinstance(isakmp, list):
             frame.isakmp = {k: v for k, v in isakmp if isinstance(v, str)}
