@@ -131,7 +131,7 @@ void render_register_fields(int proto)
         { &ei_unanswered, { "ikediag.unanswered", PI_SEQUENCE, PI_WARN, "Request resent, nothing back yet", EXPFILL } },
         { &ei_peer_gone, { "ikediag.peer_gone", PI_SEQUENCE, PI_WARN, "Peer's IKE daemon gone after the SA was up", EXPFILL } },
         { &ei_copy_lost, { "ikediag.copy_lost", PI_SEQUENCE, PI_NOTE, "Copy never reached the other capture point", EXPFILL } },
-        { &ei_where, { "ikediag.where", PI_SEQUENCE, PI_NOTE, "Where the negotiation lost its way, from both capture points", EXPFILL } },
+        { &ei_where, { "ikediag.where_note", PI_SEQUENCE, PI_NOTE, "Where the negotiation lost its way, from both capture points", EXPFILL } },
         { &ei_cut, { "ikediag.cut", PI_SEQUENCE, PI_NOTE, "Capture ends before the exchange finished", EXPFILL } },
         { &ei_cap, { "ikediag.sa_limit", PI_PROTOCOL, PI_WARN, "SA limit reached", EXPFILL } },
     };

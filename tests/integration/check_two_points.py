@@ -30,7 +30,7 @@ import wsjson  # noqa: E402
 from wsrun import Tshark  # noqa: E402
 
 OFFSET_TOLERANCE = 0.05  # seconds: transit and timestamping, far below any offset tested
-NEW_EXPERTS = {"ikediag.copy_lost": ("Sequence", "Note"), "ikediag.where": ("Sequence", "Note")}
+NEW_EXPERTS = {"ikediag.copy_lost": ("Sequence", "Note"), "ikediag.where_note": ("Sequence", "Note")}
 
 
 def as_int(value):
