@@ -42,6 +42,11 @@ static compat_pref_bool_t pref_explain = TRUE;
 
 /* File scope: the capture points with their models, and the time of the newest frame. */
 static ike_capture_t *capture;
+/* Frames of any kind per interface on the first pass, to find a capture point that saw
+ * nothing at all (capture.h: ike_capture_note_silent_point). */
+#define COUNTED_INTERFACES 8u
+static guint32 frames_on_interface[COUNTED_INTERFACES];
+static gboolean silent_points_known;
 static double capture_end;
 static gboolean capture_end_known;
 
@@ -68,6 +73,8 @@ static void init_file_state(void)
     capture = ike_capture_new(&config);
     capture_end = 0;
     capture_end_known = FALSE;
+    memset(frames_on_interface, 0, sizeof frames_on_interface);
+    silent_points_known = FALSE;
     expert_tap = find_tap_id("expert");
 }
 
@@ -77,8 +84,32 @@ static void cleanup_file_state(void)
     capture = NULL;
 }
 
+/* Once the first pass is over: a file merged from two captures whose second interface
+ * holds no frame at all, beside the one that saw IKE, is a capture point nothing reached.
+ * Only the simplest shape is believed: exactly two declared interfaces. */
+static void find_silent_point(packet_info *pinfo)
+{
+    silent_points_known = TRUE;
+    if (!capture || ike_capture_point_count(capture) != 1)
+        return;
+    guint32 declared = 0, silent = 0, silent_id = 0;
+    for (guint32 id = 0; id < COUNTED_INTERFACES; id++) {
+        if (!compat_interface_name(pinfo, id))
+            continue; /* not in the file, or unnamed: not believed */
+        declared++;
+        if (frames_on_interface[id] == 0) {
+            silent++;
+            silent_id = id;
+        }
+    }
+    if (declared == 2 && silent == 1)
+        ike_capture_note_silent_point(capture, silent_id, compat_interface_name(pinfo, silent_id));
+}
+
 static void note_frame_time(packet_info *pinfo)
 {
+    guint32 id = compat_interface_id(pinfo);
+    frames_on_interface[MIN(id, COUNTED_INTERFACES - 1)]++;
     double t = nstime_to_sec(&pinfo->abs_ts);
     if (!capture_end_known || t > capture_end) {
         capture_end = t;
@@ -99,6 +130,8 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 {
     if (!PINFO_FD_VISITED(pinfo))
         note_frame_time(pinfo); /* silence is measured to the end of the capture, ESP included */
+    else if (!silent_points_known)
+        find_silent_point(pinfo);
     if (!extract_frame_has_isakmp(pinfo))
         return tick_views(pinfo);
 

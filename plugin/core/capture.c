@@ -65,6 +65,7 @@ struct ike_capture {
     offset_samples_t samples[IKE_MAX_POINTS];
     uint32_t matches;
     bool sides_current; /* side[] was worked out after the newest record */
+    char *silent_name; /* a declared interface with no frame at all, beside one point */
     ike_role_t side[IKE_MAX_POINTS];
 };
 
@@ -83,6 +84,7 @@ void ike_capture_free(ike_capture_t *capture)
     for (unsigned p = 0; p < capture->n_points; p++)
         ike_model_free(capture->points[p].model);
     g_array_free(capture->records, TRUE);
+    g_free(capture->silent_name);
     if (capture->newest_by_digest)
         g_hash_table_destroy(capture->newest_by_digest);
     g_free(capture);
@@ -311,7 +313,20 @@ unsigned ike_capture_point_of_sa(const ike_capture_t *capture, const ike_sa_t *s
     return ike_capture_point_of_frame(capture, sa->first_frame);
 }
 
-bool ike_capture_two_points(ike_capture_t *capture) { return capture->matches > 0; }
+void ike_capture_note_silent_point(ike_capture_t *capture, uint32_t interface_id, const char *name)
+{
+    if (capture->n_points != 1 || capture->silent_name)
+        return;
+    capture->silent_name = name ? g_strdup(name) : g_strdup_printf("interface %u", interface_id);
+}
+
+/* One point beside a silent one: nothing was matched because nothing arrived there. */
+static bool beside_silent_point(const ike_capture_t *capture)
+{
+    return capture->silent_name && capture->n_points == 1;
+}
+
+bool ike_capture_two_points(ike_capture_t *capture) { return capture->matches > 0 || beside_silent_point(capture); }
 
 /* ---- copies ------------------------------------------------------------------------ */
 
@@ -355,6 +370,8 @@ static bool other_point_was_listening(const ike_capture_t *capture, const copy_r
 
 bool ike_capture_copy_lost(ike_capture_t *capture, uint32_t frame)
 {
+    if (beside_silent_point(capture))
+        return ike_model_result_of_frame(capture->points[0].model, frame) != NULL;
     const copy_record_t *r = capture->matches ? record_of_frame(capture, frame) : NULL;
     return r && !r->match && other_point_was_listening(capture, r);
 }
@@ -451,7 +468,8 @@ static bool step_crossed(const ike_capture_t *capture, const ike_exchange_t *ex,
 {
     const ike_result_t *first = ex ? ex->step_first[step] : NULL;
     const copy_record_t *r = first ? record_of_frame(capture, first->frame) : NULL;
-    const digest_entry_t *entry = r ? g_hash_table_lookup(capture->newest_by_digest, &r->digest) : NULL;
+    const digest_entry_t *entry = r && capture->newest_by_digest
+                                      ? g_hash_table_lookup(capture->newest_by_digest, &r->digest) : NULL;
     unsigned walked = 0;
     for (uint32_t i = entry ? entry->newest : 0; i && walked < 2 * MATCH_WINDOW; i = record_at(capture, i)->prev_same) {
         if (record_at(capture, i)->match)
@@ -459,6 +477,14 @@ static bool step_crossed(const ike_capture_t *capture, const ike_exchange_t *ex,
         walked++;
     }
     return false;
+}
+
+/* The sender's role in the IKE SA: a Quick Mode's roles are its own (RFC 2409 5.5). */
+static ike_role_t sa_role_of_sender(const ike_result_t *res)
+{
+    const ike_exchange_t *ex = res->exchange;
+    bool swapped = ex->kind == IKE_KIND_QUICK && ex->initiator_known && !ex->initiator_is_sa_initiator;
+    return swapped ? other_role((ike_role_t)res->role) : (ike_role_t)res->role;
 }
 
 /* The same exchange at another point, found through any of its messages' copies. */
@@ -492,12 +518,11 @@ static bool find_newest(ike_capture_t *capture, const ike_exchange_t *ex, newest
     if (!m->step)
         return false;
     m->holder = ex->step_first[m->step] ? ex : other;
-    const copy_record_t *sent = record_of_frame(capture, m->holder->step_first[m->step]->frame);
-    if (!sent)
-        return false;
+    const ike_result_t *first = m->holder->step_first[m->step];
+    const copy_record_t *sent = record_of_frame(capture, first->frame);
     m->crossed = step_crossed(capture, ex, m->step) || step_crossed(capture, other, m->step);
-    m->sender = sender_role(capture, sent);
-    m->port = sent->dst.port;
+    m->sender = sa_role_of_sender(first);
+    m->port = sent ? sent->dst.port : 0; /* beside a silent point only the newest are kept */
     return m->sender != IKE_ROLE_UNKNOWN;
 }
 
@@ -505,7 +530,7 @@ ike_where_t ike_capture_where(ike_capture_t *capture, const ike_exchange_t *ex)
 {
     unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
     newest_message_t m;
-    if (!capture->matches || !final || !find_newest(capture, ex, &m))
+    if (!ike_capture_two_points(capture) || !final || !find_newest(capture, ex, &m))
         return IKE_WHERE_UNKNOWN;
     bool by_initiator = m.sender == IKE_ROLE_INITIATOR;
     if (!m.crossed)
@@ -540,7 +565,11 @@ const char *ike_where_text(ike_capture_t *capture, const ike_exchange_t *ex, ike
         return buf;
     ike_step_label((ike_kind_t)ex->kind, m.step, label, sizeof label);
     const char *sender = ike_role_name(m.sender), *receiver = ike_role_name(other_role(m.sender));
-    if (where == IKE_WHERE_PATH_TO_RESPONDER || where == IKE_WHERE_PATH_TO_INITIATOR)
+    if ((where == IKE_WHERE_PATH_TO_RESPONDER || where == IKE_WHERE_PATH_TO_INITIATOR) && beside_silent_point(capture))
+        snprintf(buf, size, "the %s never received %s: it left the %s's end, and the other capture point (%s) holds "
+                 "no frame at all (nothing reached it, or it was not capturing)", receiver, label, sender,
+                 capture->silent_name);
+    else if (where == IKE_WHERE_PATH_TO_RESPONDER || where == IKE_WHERE_PATH_TO_INITIATOR)
         snprintf(buf, size, "the %s never received %s: it left the %s's end and no copy reached the %s's", receiver,
                  label, sender, receiver);
     else if (m.step == ike_kind_final_step((ike_kind_t)ex->kind)) /* a refusal that arrived */
@@ -558,7 +587,7 @@ const char *ike_where_check(ike_capture_t *capture, const ike_exchange_t *ex, ik
     newest_message_t m;
     buf[0] = '\0';
     if ((where == IKE_WHERE_PATH_TO_RESPONDER || where == IKE_WHERE_PATH_TO_INITIATOR) && find_newest(capture, ex, &m))
-        snprintf(buf, size, "the devices between the peers (firewalls, NAT, routers' ACLs) for UDP %u toward the %s",
-                 m.port, ike_role_name(other_role(m.sender)));
+        snprintf(buf, size, "the devices between the peers (firewalls, NAT, routers' ACLs) for UDP %s toward the %s",
+                 m.port == 500 ? "500" : m.port == 4500 ? "4500" : "500 and 4500", ike_role_name(other_role(m.sender)));
     return buf;
 }

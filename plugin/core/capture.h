@@ -52,8 +52,13 @@ unsigned ike_capture_point_of_frame(const ike_capture_t *capture, uint32_t frame
 /* The point an SA's model belongs to. */
 unsigned ike_capture_point_of_sa(const ike_capture_t *capture, const ike_sa_t *sa);
 
-/* Two points that saw the same copies: only then do copies, losses and where mean
- * anything.  Everything below answers from what was fed so far. */
+/* After the first pass: the file declares one more interface, which holds no frame at
+ * all, beside the only point that saw IKE: the other end's capture, where nothing
+ * arrived.  Every copy is then lost on its way, and where says so (named `name`). */
+void ike_capture_note_silent_point(ike_capture_t *capture, uint32_t interface_id, const char *name);
+
+/* Two points that saw the same copies, or one and a silent one: only then do copies,
+ * losses and where mean anything.  Everything below answers from what was fed so far. */
 bool ike_capture_two_points(ike_capture_t *capture);
 /* The same copy of a frame's message at the other point, 0 if none. */
 uint32_t ike_capture_copy_in(ike_capture_t *capture, uint32_t frame);

@@ -215,6 +215,27 @@ static void test_one_point(void)
     ike_capture_free(tp.capture);
 }
 
+/* The other end's capture holds nothing at all: every copy was lost on its way there. */
+static void test_beside_a_silent_point(void)
+{
+    two_points_t tp;
+    tp_init(&tp);
+    main_mode(&tp, 1, 1, 4);
+    tp_capture(&tp, 0, true);
+    g_assert_false(ike_capture_two_points(tp.capture));
+    ike_capture_note_silent_point(tp.capture, 1, "vright");
+    g_assert_true(ike_capture_two_points(tp.capture));
+    g_assert_true(ike_capture_copy_lost(tp.capture, tp.frame_of[3][0]));
+    ike_where_t where = ike_capture_where(tp.capture, first_exchange(&tp, 0));
+    g_assert_cmpint(where, ==, IKE_WHERE_PATH_TO_RESPONDER);
+    char text[256];
+    ike_where_text(tp.capture, first_exchange(&tp, 0), where, text, sizeof text);
+    g_assert_nonnull(strstr(text, "the other capture point (vright) holds no frame at all"));
+    double offset;
+    g_assert_false(ike_capture_clock_offset(tp.capture, 1, &offset));
+    ike_capture_free(tp.capture);
+}
+
 /* A NAT between the points: the copy carries other addresses there. */
 static void test_translated(void)
 {
@@ -253,5 +274,6 @@ int main(int argc, char **argv)
     g_test_add_func("/capture/middle_copy_lost", test_middle_copy_lost);
     g_test_add_func("/capture/one_point", test_one_point);
     g_test_add_func("/capture/translated", test_translated);
+    g_test_add_func("/capture/beside_a_silent_point", test_beside_a_silent_point);
     return g_test_run();
 }
