@@ -292,10 +292,14 @@ static void render_copies(packet_info *pinfo, proto_tree *st, proto_item *ti, co
     uint32_t copy = ike_capture_copy_in(capture, res->frame);
     if (copy && st) {
         add_generated_uint(st, hf_copy_in, copy);
-        if (ike_capture_translated(capture, res->frame, &src, &dst))
-            add_generated_string(st, hf_translated, wmem_strdup_printf(pinfo->pool, "%s -> %s",
-                                                                       endpoint_text(pinfo, &src),
-                                                                       endpoint_text(pinfo, &dst)));
+        if (ike_capture_translated(capture, res->frame, &src, &dst)) {
+            char nat[256];
+            proto_item *it = add_generated_string(st, hf_translated,
+                                                  wmem_strdup_printf(pinfo->pool, "%s -> %s", endpoint_text(pinfo, &src),
+                                                                     endpoint_text(pinfo, &dst)));
+            if (*ike_capture_nat_text(capture, res->frame, nat, sizeof nat))
+                proto_item_append_text(it, " (%s)", nat);
+        }
     }
     /* only once the whole file is read: the twin may come later in it */
     if (!copy && opt->final && ike_capture_copy_lost(capture, res->frame)) {

@@ -11,6 +11,7 @@
 #include "views.h"
 
 #include <epan/tap.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,8 +143,14 @@ static void report_where(GString *out, const exchange_view_t *judged)
     snprintf(line, sizeof line, "Where, from both capture points: %s%s%s.", judged->where, text[0] ? ": " : "", text);
     wrap(out, "  ", 2, line);
     double offset;
-    if (views_clock_offset(&offset))
-        g_string_append_printf(out, "  The other capture point's clock runs %+.3f s from this one's.\n", offset);
+    if (views_clock_offset(&offset)) /* no "-0.000" for an offset below the millisecond */
+        g_string_append_printf(out, "  The other capture point's clock runs %+.3f s from this one's.\n",
+                               fabs(offset) < 0.0005 ? 0.0 : offset);
+    const ike_result_t *first = judged->exchange->sa->phase1 ? judged->exchange->sa->phase1->step_first[1] : NULL;
+    if (first && *ike_capture_nat_text(capture, first->frame, text, sizeof text)) {
+        snprintf(line, sizeof line, "Seen from both ends: %s.", text);
+        wrap(out, "  ", 2, line);
+    }
 }
 
 static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_view_t *judged,

@@ -11,6 +11,7 @@
 #include "model_internal.h"
 #include "names.h"
 
+#include <arpa/inet.h>
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -589,5 +590,43 @@ const char *ike_where_check(ike_capture_t *capture, const ike_exchange_t *ex, ik
     if ((where == IKE_WHERE_PATH_TO_RESPONDER || where == IKE_WHERE_PATH_TO_INITIATOR) && find_newest(capture, ex, &m))
         snprintf(buf, size, "the devices between the peers (firewalls, NAT, routers' ACLs) for UDP %s toward the %s",
                  m.port == 500 ? "500" : m.port == 4500 ? "4500" : "500 and 4500", ike_role_name(other_role(m.sender)));
+    return buf;
+}
+
+/* ---- a NAT between the points ----------------------------------------------------------- */
+
+static const char *endpoint_text(const ike_endpoint_t *ep, char *buf, size_t size)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (ep->family == 4 || ep->family == 6)
+        inet_ntop(ep->family == 6 ? AF_INET6 : AF_INET, ep->addr, host, sizeof host);
+    snprintf(buf, size, ep->family == 6 ? "[%s]:%u" : "%s:%u", host, ep->port);
+    return buf;
+}
+
+const char *ike_capture_nat_text(ike_capture_t *capture, uint32_t frame, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const copy_record_t *r = capture->matches ? record_of_frame(capture, frame) : NULL;
+    const copy_record_t *c = r ? record_at(capture, r->match) : NULL;
+    if (!c)
+        return buf;
+    /* the end translated: the sender when its source differs, else the receiver */
+    bool sender = !same_endpoint(&r->src, &c->src);
+    const ike_endpoint_t *here = sender ? &r->src : &r->dst, *there = sender ? &c->src : &c->dst;
+    if (same_endpoint(here, there))
+        return buf;
+    ike_role_t sender_end = sender_role(capture, r);
+    ike_role_t translated = sender ? sender_end : other_role(sender_end);
+    ike_role_t here_end = ike_capture_point_side(capture, r->point);
+    char a[64], b[64];
+    if (translated && here_end) /* inside at its own end, outside at the other */
+        snprintf(buf, size, "a NAT between the capture points: the %s is %s at its own end and %s at the %s's",
+                 ike_role_name(translated), endpoint_text(here_end == translated ? here : there, a, sizeof a),
+                 endpoint_text(here_end == translated ? there : here, b, sizeof b),
+                 ike_role_name(other_role(translated)));
+    else
+        snprintf(buf, size, "a NAT between the capture points: %s here is %s at the other point",
+                 endpoint_text(here, a, sizeof a), endpoint_text(there, b, sizeof b));
     return buf;
 }

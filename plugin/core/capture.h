@@ -67,6 +67,9 @@ bool ike_capture_copy_lost(ike_capture_t *capture, uint32_t frame);
 /* The address and port the copy of `frame` carries at the other point, when they differ
  * from its own (a NAT between the points); false otherwise. */
 bool ike_capture_translated(ike_capture_t *capture, uint32_t frame, ike_endpoint_t *src, ike_endpoint_t *dst);
+/* "a NAT between the capture points: the initiator is 198.51.100.1:500 at its own end and
+ * 203.0.113.254:40001 at the responder's", when the copy of `frame` says so; "" otherwise. */
+const char *ike_capture_nat_text(ike_capture_t *capture, uint32_t frame, char *buf, size_t size);
 /* The clock of `point` minus the clock of point 0, in seconds, from the matched copies
  * (a message is seen first where it is sent); false while no copy matched. */
 bool ike_capture_clock_offset(ike_capture_t *capture, unsigned point, double *offset);
