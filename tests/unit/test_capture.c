@@ -262,6 +262,9 @@ static void test_translated(void)
     g_assert_cmpuint(dst.port, ==, 500);
     g_assert_true(ike_capture_translated(tp.capture, 2, &src, &dst));
     g_assert_cmpuint(src.port, ==, 500);
+    char text[256]; /* one message: which end each point is at is not known */
+    g_assert_cmpstr(ike_capture_nat_text(tp.capture, 1, text, sizeof text), ==,
+                    "a NAT between the capture points: 198.51.100.1:500 here is 198.51.113.1:40001 at the other point");
     ike_capture_free(tp.capture);
 }
 
