@@ -16,7 +16,8 @@ state    the Cisco IOS state after the message (show crypto isakmp sa): MM#1 MM_
 links    requests and their answers: MM#1>MM#2, MM#3>MM#4, MM#5>MM#6, AM#1>AM#2,
          AM#2>AM#3, QM#1>QM#2, QM#2>QM#3, within one SA (and for QM one message ID).
          Every copy of the answer has request_in = the newest copy of the request sent
-         before it; that copy of the request has response_in = the first answer after it.
+         before it; that copy of the request has response_in = the first answer after it,
+         and so has the request's first copy (when resends went out before any answer).
          An Informational answers the SA's newest message when that came from the other
          peer and is not the final message of a finished exchange (QM#3, AM#3):
          request_in = that message's newest copy.  `link`
@@ -206,6 +207,9 @@ def derive(cap, headers):
                 if req not in done:
                     done.add(req)
                     out[req]["response_in"] = num
+                first = first_copy.get((sa, q, xkey, out[req]["role"]))
+                if first is not None and out[first]["response_in"] is None:
+                    out[first]["response_in"] = num
             elif q and not f.resend and ("orphan", f.role) not in first_copy:
                 first_copy[("orphan", f.role)] = num
                 e["request_missing"] = True
