@@ -74,7 +74,8 @@ $(diff <(echo "$want" | sort -V) <(echo "$have" | sort -V) | grep '^[<>]')"
         $1 == "exchange" {
             ok = (NF == 6 || NF == 7) && $2 ~ /^[0-9]+$/ && $3 ~ /^(SA_INIT[0-9]*|AUTH[0-9]*|CHILD[0-9]+|INFO[0-9]+|INTER[0-9]+)$/ &&
                 verdict($4, $5, $6)
-            if (NF == 7) { n = split($7, k, "/"); ok = ok && n == 3 && verdict(k[1], k[2], k[3]) }
+            if (NF == 7 && index($7, "/")) { n = split($7, k, "/"); ok = ok && n == 3 && verdict(k[1], k[2], k[3]) }
+            else if (NF == 7) ok = ok && $7 != "-" && verdict($4, $5, $7)   # a cause with keys only
             if (!ok) { print cap ": bad exchange line: " $0; bad = 1 }
         }
         $1 == "evidence" && (NF < 4 || $2 !~ /^[0-9]+$/) { print cap ": bad evidence line: " $0; bad = 1 }

@@ -46,11 +46,11 @@ check_one() {
     local bad_lines
     bad_lines=$(echo "$block" | awk '
         $1=="frame" && !($3 ~ /^(MM#[1-6]|AM#[1-3]|QM#[1-3]|INFO|TXN)$/ && $4 ~ /^(initiator|responder)$/ && (NF==4 || (NF==5 && $5=="resend"))) {print "bad frame line: " $0}
-        $1=="exchange" && !($3 ~ /^(MM|AM|QM[0-9]+)$/ && $4 ~ /^(complete|stalled|cut|orphan)$/ && (NF==6 || NF==7)) {print "bad exchange line: " $0}
+        $1=="exchange" && !($3 ~ /^(MM|AM|QM[0-9]+|TXN[0-9]+)$/ && $4 ~ /^(complete|stalled|cut|orphan|none)$/ && (NF==6 || NF==7)) {print "bad exchange line: " $0}
         $1=="nat" && !(NF==3 && $2 ~ /^[0-9]+$/ && $3 ~ /^(detected|none)$/) {print "bad nat line: " $0}
         $1=="notify" && !(NF==5 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ && $5 ~ /^(clear|keys)$/) {print "bad notify line: " $0}
         $1=="undecrypted" && !($2 ~ /^[0-9]+$/ && $NF !~ /^[0-9]+$/) {print "bad undecrypted line (frames, then why): " $0}
-        $1=="evidence" && !(NF>=4 && $2 ~ /^[0-9]+$/ && $3 ~ /^(MM|AM|QM[0-9]+)$/) {print "bad evidence line: " $0}
+        $1=="evidence" && !(NF>=4 && $2 ~ /^[0-9]+$/ && $3 ~ /^(MM|AM|QM[0-9]+|TXN[0-9]+)$/) {print "bad evidence line: " $0}
         $1 ~ /^(offered|chosen)$/ && !(NF==3 && $2 ~ /^[0-9]+$/) {print "bad " $1 " line: " $0}
         $1=="link" && !(NF==4 && $2 ~ /^[0-9]+$/ && $3 ~ /^(request_in|response_in)$/ && $4 ~ /^([0-9]+|-)$/) {print "bad link line: " $0}')
     [ -z "$bad_lines" ] || while read -r l; do err "$l"; done <<<"$bad_lines"
