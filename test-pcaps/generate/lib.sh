@@ -122,7 +122,8 @@ setup_router() {
     none) ;;
     masquerade) nat='    chain post {
         type nat hook postrouting priority srcnat; policy accept;
-        oifname "nright" ip saddr 198.51.100.0/24 masquerade to :40000-50000
+        oifname "nright" ip saddr 198.51.100.0/24 ip protocol udp masquerade to :40000-50000
+        oifname "nright" ip saddr 198.51.100.0/24 masquerade
     }' ;;
     *) log "ROUTER_NAT=$ROUTER_NAT: none or masquerade"; exit 1 ;;
     esac
@@ -237,8 +238,9 @@ stop_capture() {
     fi
     mergecap -w "$WORK/capture.pcapng" "$WORK/left.pcapng" "$right" || { log "mergecap failed"; exit 1; }
     CAP_FILE=$WORK/capture.pcapng
-    log "interfaces: $(tshark -r "$CAP_FILE" -T fields -e frame.interface_id -e frame.interface_name 2>/dev/null |
-        sort | uniq -c | awk '{printf "%s=%s (%s frames) ", $2, $3, $1}')"
+    # capinfos reads the interface blocks: an interface without a single frame is listed too
+    log "interfaces: $(capinfos -I "$CAP_FILE" 2>/dev/null | awk '/^Interface #/ {i = $2} $1 == "Name" {n = $3}
+        /Number of packets/ {printf "%s=%s (%s frames) ", i, n, $NF}')"
 }
 
 # wait until the capture has been silent for $1 s (at most $2 s)
