@@ -6,13 +6,14 @@
 #   - the `frame` lines are exactly the ISAKMP frames (not ICMP quotes), each with the
 #     label its header gives (exchange type 34/35/36/37 -> SA_INIT/AUTH/CHILD/INFO,
 #     R flag -> #2), the role of its I flag, its Message ID, and `resend` exactly on UDP
-#     payloads (after any non-ESP marker) equal to an earlier frame's,
+#     payloads (after any non-ESP marker) equal to an earlier frame's at the same capture
+#     point (interface: the two-point captures 2p-v2-* have two),
 #   - the `notify` lines are exactly the error notifies (type below 16384) and COOKIEs
 #     tshark shows, `clear` without the keys, `keys` only with them,
 #   - the keys file exists when named, and every encrypted frame (SK or SKF) decrypts with
 #     it with a correct Integrity Checksum Data; `keys -` only when no frame is encrypted,
 #   - `exchange` lines use the documented outcomes, stalls and causes.
-#   test-pcaps/generate/check-manifest-ikev2.sh [v2-NAME.pcap...]
+#   test-pcaps/generate/check-manifest-ikev2.sh [v2-NAME.pcap... 2p-v2-NAME.pcapng...]
 set -u
 dir=$(cd "$(dirname "$0")/.." && pwd)
 man=${IKEV2_MANIFEST:-$dir/MANIFEST}
@@ -22,9 +23,9 @@ frames_from_capture() {  # pcap keydir: the frame and notify lines the capture i
     local pcap=$1 cfg=$2 sel='isakmp && !icmp && !icmpv6'
     paste <(tshark -r "$pcap" -Y "$sel" -T fields -e frame.number -e isakmp.exchangetype -e isakmp.flag_i \
                 -e isakmp.flag_r -e isakmp.messageid 2>/dev/null) \
-          <(tshark -r "$pcap" -Y "$sel" -T fields -e udp.payload 2>/dev/null | awk '{ p = $0
+          <(tshark -r "$pcap" -Y "$sel" -T fields -e frame.interface_id -e udp.payload 2>/dev/null | awk -F'\t' '{ p = $2
                 if (substr(p, 1, 8) == "00000000") p = substr(p, 9)
-                if (p in s) print "resend"; else { s[p] = 1; print "-" } }') \
+                if (($1, p) in s) print "resend"; else { s[$1, p] = 1; print "-" } }') \
           <(tshark -r "$pcap" -Y "$sel" -T fields -E occurrence=a -E aggregator=, -e isakmp.notify.msgtype 2>/dev/null) \
           <(WIRESHARK_CONFIG_DIR=$cfg tshark -r "$pcap" -Y "$sel" -T fields -E occurrence=a -E aggregator=, \
                 -e isakmp.notify.msgtype 2>/dev/null) |
@@ -74,7 +75,8 @@ $(diff <(echo "$want" | sort -V) <(echo "$have" | sort -V) | grep '^[<>]')"
         $1 == "exchange" {
             ok = (NF == 6 || NF == 7) && $2 ~ /^[0-9]+$/ && $3 ~ /^(SA_INIT[0-9]*|AUTH[0-9]*|CHILD[0-9]+|INFO[0-9]+|INTER[0-9]+)$/ &&
                 verdict($4, $5, $6)
-            if (NF == 7) { n = split($7, k, "/"); ok = ok && n == 3 && verdict(k[1], k[2], k[3]) }
+            if (NF == 7 && index($7, "/")) { n = split($7, k, "/"); ok = ok && n == 3 && verdict(k[1], k[2], k[3]) }
+            else if (NF == 7) ok = ok && $7 != "-" && verdict($4, $5, $7)   # a cause with keys only
             if (!ok) { print cap ": bad exchange line: " $0; bad = 1 }
         }
         $1 == "evidence" && (NF < 4 || $2 !~ /^[0-9]+$/) { print cap ": bad evidence line: " $0; bad = 1 }
@@ -86,8 +88,8 @@ $(diff <(echo "$want" | sort -V) <(echo "$have" | sort -V) | grep '^[<>]')"
 }
 
 if [ $# -eq 0 ]; then
-    set -- $(cd "$dir" && ls v2-*.pcap)
-    for c in $(awk '$1=="capture" && $2 ~ /^v2-/{print $2}' "$man"); do
+    set -- $(cd "$dir" && ls v2-*.pcap 2p-v2-*.pcapng 2>/dev/null)
+    for c in $(awk '$1=="capture" && $2 ~ /^(2p-)?v2-/{print $2}' "$man"); do
         [ -f "$dir/$c" ] || { echo "$c: block without capture"; fail=1; }
     done
 fi

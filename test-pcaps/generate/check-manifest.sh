@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Consistency check of MANIFEST against the captures with stock tshark only (no ikediag
 # plugin is loaded: this is the check that does not trust the plugin).  It checks that
-#   - every ISAKMP frame has a `frame` line and `resend` matches byte-identical payloads,
+#   - every ISAKMP frame has a `frame` line and `resend` matches byte-identical payloads
+#     seen earlier at the same capture point (interface; one per file but in the two-point
+#     captures 2p-*, whose other lines check-manifest-2p.sh checks),
 #   - the line syntax is right,
 #   - the keys file exists, and the encrypted frames of the SAs it has keys for that
 #     tshark cannot decrypt are exactly the `undecrypted` lines (each says why),
@@ -33,24 +35,24 @@ check_one() {
     plain=$(tshark -r "$dir/$cap" -Y "$sel" -T fields -E occurrence=a -E aggregator=, "${natd_fields[@]}" \
         -e udp.payload -e isakmp.exchangetype -e isakmp.notify.msgtype -e isakmp.ike.attr.encryption_algorithm \
         -e isakmp.ike.attr.key_length -e isakmp.ike.attr.group_description \
-        -e isakmp.ike.attr.authentication_method 2>/dev/null) || err "tshark cannot read it"
+        -e isakmp.ike.attr.authentication_method -e frame.interface_id 2>/dev/null) || err "tshark cannot read it"
     # ISAKMP frames: isakmp present, not inside an ICMP error
     want=$(cut -f1 <<<"$plain" | tr '\n' ' ')
     have=$(echo "$block" | awk '$1=="frame"{printf "%s ", $2}')
     [ "$want" != " " ] || err "tshark finds no ISAKMP frame"
     [ "$want" = "$have" ] || err "ISAKMP frames [$want] but MANIFEST lists [$have]"
-    # resends: byte-identical UDP payload after the non-ESP marker
-    dups=$(awk -F'\t' '{p=$13; if (substr(p,1,8)=="00000000") p=substr(p,9); if (p in s) printf "%s ", $1; s[p]=1}' <<<"$plain")
+    # resends: byte-identical UDP payload after the non-ESP marker, at the same capture point
+    dups=$(awk -F'\t' '{p=$13; if (substr(p,1,8)=="00000000") p=substr(p,9); k=$20 SUBSEP p; if (k in s) printf "%s ", $1; s[k]=1}' <<<"$plain")
     mdups=$(echo "$block" | awk '$1=="frame" && $5=="resend"{printf "%s ", $2}')
     [ "$dups" = "$mdups" ] || err "resends on the wire [$dups] but MANIFEST [$mdups]"
     local bad_lines
     bad_lines=$(echo "$block" | awk '
         $1=="frame" && !($3 ~ /^(MM#[1-6]|AM#[1-3]|QM#[1-3]|INFO|TXN)$/ && $4 ~ /^(initiator|responder)$/ && (NF==4 || (NF==5 && $5=="resend"))) {print "bad frame line: " $0}
-        $1=="exchange" && !($3 ~ /^(MM|AM|QM[0-9]+)$/ && $4 ~ /^(complete|stalled|cut|orphan)$/ && (NF==6 || NF==7)) {print "bad exchange line: " $0}
+        $1=="exchange" && !($3 ~ /^(MM|AM|QM[0-9]+|TXN[0-9]+)$/ && $4 ~ /^(complete|stalled|cut|orphan|none)$/ && (NF==6 || NF==7)) {print "bad exchange line: " $0}
         $1=="nat" && !(NF==3 && $2 ~ /^[0-9]+$/ && $3 ~ /^(detected|none)$/) {print "bad nat line: " $0}
         $1=="notify" && !(NF==5 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ && $5 ~ /^(clear|keys)$/) {print "bad notify line: " $0}
         $1=="undecrypted" && !($2 ~ /^[0-9]+$/ && $NF !~ /^[0-9]+$/) {print "bad undecrypted line (frames, then why): " $0}
-        $1=="evidence" && !(NF>=4 && $2 ~ /^[0-9]+$/ && $3 ~ /^(MM|AM|QM[0-9]+)$/) {print "bad evidence line: " $0}
+        $1=="evidence" && !(NF>=4 && $2 ~ /^[0-9]+$/ && $3 ~ /^(MM|AM|QM[0-9]+|TXN[0-9]+)$/) {print "bad evidence line: " $0}
         $1 ~ /^(offered|chosen)$/ && !(NF==3 && $2 ~ /^[0-9]+$/) {print "bad " $1 " line: " $0}
         $1=="link" && !(NF==4 && $2 ~ /^[0-9]+$/ && $3 ~ /^(request_in|response_in)$/ && $4 ~ /^([0-9]+|-)$/) {print "bad link line: " $0}')
     [ -z "$bad_lines" ] || while read -r l; do err "$l"; done <<<"$bad_lines"
@@ -101,12 +103,16 @@ export dir gen
 if [ $# -gt 0 ]; then caps="$*"; else caps=$(awk '$1=="capture"{print $2}' "$dir/MANIFEST"); fi
 [ -n "$caps" ] || { echo "check-manifest: MANIFEST lists no capture" >&2; exit 1; }
 rc=0
-# IKEv2 blocks (v2-*) have their own labels and rules: check-manifest-ikev2.sh
-v1=$(printf '%s\n' $caps | grep -v '^v2-' || true)
-v2=$(printf '%s\n' $caps | grep '^v2-' || true)
+# IKEv2 blocks (v2-*, 2p-v2-*) have their own labels and rules: check-manifest-ikev2.sh;
+# the two-point captures (2p-*) their own lines besides: check-manifest-2p.sh
+v1=$(printf '%s\n' $caps | grep -Ev '^(2p-)?v2-' || true)
+v2=$(printf '%s\n' $caps | grep -E '^(2p-)?v2-' || true)
+tp=$(printf '%s\n' $caps | grep '^2p-' || true)
 [ -z "$v1" ] || printf '%s\n' $v1 | xargs -P "${IKEDIAG_JOBS:-$(nproc)}" -I{} bash -c 'check_one "$1"' _ {} || rc=1
 [ -z "$v2" ] || "$(dirname "$0")/check-manifest-ikev2.sh" $v2 || rc=1
-for p in "$dir"/*.pcap; do
+[ -z "$tp" ] || "$(dirname "$0")/check-manifest-2p.sh" $tp || rc=1
+for p in "$dir"/*.pcap "$dir"/*.pcapng; do
+    [ -e "$p" ] || continue
     grep -q "^capture $(basename "$p")\$" "$dir/MANIFEST" || { echo "$(basename "$p"): no MANIFEST block"; rc=1; }
 done
 echo "check-manifest: $(printf '%s\n' $caps | wc -l) captures, $([ $rc = 0 ] && echo ok || echo FAILED)"

@@ -11,6 +11,8 @@
 #   left  198.51.100.1   protects 192.0.2.0/28   (holds 192.0.2.1)
 #   right 198.51.100.2   protects 192.0.2.128/28 (holds 192.0.2.129)
 #   NAT topology: left 198.51.100.1 -- 198.51.100.254 [nat] 203.0.113.254 -- 203.0.113.2 right
+#   routed topology: the same three namespaces, the middle one a plain router (no NAT unless
+#     ROUTER_NAT=masquerade; faults from ROUTER_RULES), captured at both ends (CAPTURE=both)
 #   IPv6 topology: left 2001:db8:1::1 -- 2001:db8:1::2 right
 
 set -u
@@ -19,14 +21,19 @@ OUT_DIR=$(dirname "$GEN_DIR")
 CHARON=/usr/lib/ipsec/charon
 NS_L=ikediag-$$-left NS_R=ikediag-$$-right NS_N=ikediag-$$-nat   # unique per run
 PIDS=()
-CAP_PID=
+CAP_PID=            # the capture process(es)
+CAP_WATCH=()        # the capture file(s) wait_quiet watches
 . "$GEN_DIR/lib-daemons.sh"   # strongSwan or libreswan per side, the XFRM shim
 
 log() { echo "[$(date +%T)] ${SCEN:-}: $*" >&2; }
 
 # ---------------------------------------------------------------- defaults
 set_defaults() {
-    TOPO=direct                      # direct | nat | ipv6
+    TOPO=direct                      # direct | nat | ipv6 | routed
+    ROUTER_NAT=none                  # routed: none | masquerade (source NAT to :40000-50000)
+    ROUTER_RULES=                    # routed: nftables rules of the router's forward chain
+    CAPTURE=                         # right (vright, default) | both (vleft and vright, merged)
+    SHIFT_RIGHT=0                    # both: seconds added to vright's timestamps before merging
     DESC="" MISCONFIG=none
     PSK="ikediag-test-psk-0123456789"
     PING=yes                          # ping across the tunnel if the child is up
@@ -47,7 +54,7 @@ set_defaults() {
 set_addresses() {
     case $TOPO in
     direct) L_ADDR=198.51.100.1 R_ADDR=198.51.100.2 ;;
-    nat)    L_ADDR=198.51.100.1 R_ADDR=203.0.113.2 ;;
+    nat|routed) L_ADDR=198.51.100.1 R_ADDR=203.0.113.2 ;;
     ipv6)   L_ADDR=2001:db8:1::1 R_ADDR=2001:db8:1::2 ;;
     esac
     : "${L_TS_LOCAL:=192.0.2.0/28}" "${L_TS_REMOTE:=192.0.2.128/28}"
@@ -55,7 +62,12 @@ set_addresses() {
     : "${L_LOCAL_ADDRS:=$L_ADDR}" "${L_REMOTE_ADDRS:=$R_ADDR}"
     : "${L_LOCAL_ID:=$L_ADDR}" "${L_REMOTE_ID:=$R_ADDR}"
     : "${R_LOCAL_ADDRS:=$R_ADDR}" "${R_LOCAL_ID:=$R_ADDR}"
-    if [ "$TOPO" = nat ]; then : "${R_REMOTE_ADDRS:=%any}"; else : "${R_REMOTE_ADDRS:=$L_ADDR}"; fi
+    if [ "$TOPO" = nat ] || { [ "$TOPO" = routed ] && [ "$ROUTER_NAT" != none ]; }; then
+        : "${R_REMOTE_ADDRS:=%any}"
+    else
+        : "${R_REMOTE_ADDRS:=$L_ADDR}"
+    fi
+    if [ -z "$CAPTURE" ]; then CAPTURE=$([ "$TOPO" = routed ] && echo both || echo right); fi
     : "${R_REMOTE_ID:=$L_ADDR}"
     : "${L_SECRET_IDS:=$L_LOCAL_ID $L_REMOTE_ID}" "${R_SECRET_IDS:=$R_LOCAL_ID $R_REMOTE_ID}"
 }
@@ -63,7 +75,7 @@ set_addresses() {
 # ---------------------------------------------------------------- network
 cleanup() {
     set +e
-    [ -n "$CAP_PID" ] && kill -TERM "$CAP_PID" 2>/dev/null && sleep 0.3
+    [ -n "$CAP_PID" ] && kill -TERM $CAP_PID 2>/dev/null && sleep 0.3
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     sleep 0.3
     for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
@@ -81,10 +93,55 @@ no_offload() {  # ns dev
     return 0
 }
 
+# the middle namespace of the nat and routed topologies: left's and right's veths to it,
+# forwarding on, left routes 203.0.113.0/24 through it
+setup_middle() {
+    nx $NS_N ip link set lo up
+    ip link add vleft netns $NS_L type veth peer name nleft netns $NS_N
+    ip link add vright netns $NS_R type veth peer name nright netns $NS_N
+    nx $NS_L ip addr add 198.51.100.1/24 dev vleft
+    nx $NS_N ip addr add 198.51.100.254/24 dev nleft
+    nx $NS_N ip addr add 203.0.113.254/24 dev nright
+    nx $NS_R ip addr add 203.0.113.2/24 dev vright
+    nx $NS_L ip link set vleft up
+    nx $NS_L ip route add 203.0.113.0/24 via 198.51.100.254
+    nx $NS_N sysctl -qw net.ipv4.ip_forward=1
+    local d
+    for d in nleft nright; do nx $NS_N ip link set $d up; no_offload $NS_N $d; done
+}
+
+# routed topology: the router's nftables.  ROUTER_RULES go into a forward chain (the faults:
+# it sees both directions, with the original addresses and ports, before any source NAT);
+# ROUTER_NAT=masquerade adds a source NAT of left's net behind 203.0.113.254 that moves
+# the source port into 40000-50000, so UDP 500 and 4500 really change port.  Without NAT
+# and without `ct` in ROUTER_RULES the router has no conntrack, hence no defragmentation:
+# the forward chain sees IP fragments one by one.
+setup_router() {
+    local nat=
+    case $ROUTER_NAT in
+    none) ;;
+    masquerade) nat='    chain post {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "nright" ip saddr 198.51.100.0/24 ip protocol udp masquerade to :40000-50000
+        oifname "nright" ip saddr 198.51.100.0/24 masquerade
+    }' ;;
+    *) log "ROUTER_NAT=$ROUTER_NAT: none or masquerade"; exit 1 ;;
+    esac
+    nx $NS_N nft -f - <<NFT || { log "router nftables rules refused"; exit 1; }
+table ip ikediag_router {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+$ROUTER_RULES
+    }
+$nat
+}
+NFT
+}
+
 setup_net() {
     cleanup
     ip netns add $NS_L; ip netns add $NS_R
-    [ "$TOPO" = nat ] && ip netns add $NS_N
+    case $TOPO in nat|routed) ip netns add $NS_N ;; esac
     nx $NS_L ip link set lo up; nx $NS_R ip link set lo up
     # no IPv6 chatter (ND, router solicitations) in the IPv4 captures
     local ns
@@ -111,16 +168,7 @@ setup_net() {
         nx $NS_R ip addr add 2001:db8:1::2/64 dev vright nodad
         CAP_NS=$NS_R CAP_DEV=vright ;;
     nat)
-        nx $NS_N ip link set lo up
-        ip link add vleft netns $NS_L type veth peer name nleft netns $NS_N
-        ip link add vright netns $NS_R type veth peer name nright netns $NS_N
-        nx $NS_L ip addr add 198.51.100.1/24 dev vleft
-        nx $NS_N ip addr add 198.51.100.254/24 dev nleft
-        nx $NS_N ip addr add 203.0.113.254/24 dev nright
-        nx $NS_R ip addr add 203.0.113.2/24 dev vright
-        nx $NS_L ip link set vleft up
-        nx $NS_L ip route add 203.0.113.0/24 via 198.51.100.254
-        nx $NS_N sysctl -qw net.ipv4.ip_forward=1
+        setup_middle
         nx $NS_N nft -f - <<'NFT'
 table ip ikediag_nat {
     chain post {
@@ -129,25 +177,70 @@ table ip ikediag_nat {
     }
 }
 NFT
-        for d in nleft nright; do nx $NS_N ip link set $d up; no_offload $NS_N $d; done
+        CAP_NS=$NS_R CAP_DEV=vright ;;
+    routed)
+        setup_middle
+        nx $NS_R ip link set vright up
+        nx $NS_R ip route add 198.51.100.0/24 via 203.0.113.254
+        setup_router
         CAP_NS=$NS_R CAP_DEV=vright ;;
     esac
     nx $NS_L ip link set vleft up; nx $NS_R ip link set vright up
     no_offload $NS_L vleft; no_offload $NS_R vright
 }
 
+CAP_FILTER='udp port 500 or udp port 4500 or esp or icmp or (icmp6 and ip6[40] < 133)'
+
 start_capture() {
-    CAP_FILE=$WORK/capture.pcap
+    if [ "$CAPTURE" = both ]; then start_capture_both; return; fi
+    CAP_FILE=$WORK/capture.pcap CAP_WATCH=("$CAP_FILE")
     # not through nx(): a function in the background would fork a subshell and $! would not be tcpdump
-    ip netns exec $CAP_NS tcpdump -n -U -i $CAP_DEV -w "$CAP_FILE" \
-        'udp port 500 or udp port 4500 or esp or icmp or (icmp6 and ip6[40] < 133)' >"$WORK/tcpdump.out" 2>&1 &
+    ip netns exec $CAP_NS tcpdump -n -U -i $CAP_DEV -w "$CAP_FILE" "$CAP_FILTER" >"$WORK/tcpdump.out" 2>&1 &
     CAP_PID=$!
     for _ in $(seq 50); do grep -q listening "$WORK/tcpdump.out" && break; sleep 0.1; done
     sleep 0.3
 }
 
+# two capture points: dumpcap on vleft (left's namespace) and on vright (right's), each a
+# pcapng file whose interface block names its interface; merged by stop_capture.  The
+# filter adds IP fragments after the first (no UDP header, so `udp port` misses them).
+start_capture_both() {
+    local side ns dev
+    CAP_PID= CAP_WATCH=()
+    for side in left right; do
+        ns=$([ $side = left ] && echo $NS_L || echo $NS_R)
+        dev=$([ $side = left ] && echo vleft || echo vright)
+        ip netns exec $ns dumpcap -q -i $dev -w "$WORK/$side.pcapng" \
+            -f "$CAP_FILTER or (ip[6:2] & 0x1fff != 0)" >"$WORK/dumpcap.$side.out" 2>&1 &
+        CAP_PID="$CAP_PID $!"
+        CAP_WATCH+=("$WORK/$side.pcapng")
+    done
+    for side in left right; do
+        for _ in $(seq 100); do grep -q "Capturing on" "$WORK/dumpcap.$side.out" 2>/dev/null && break; sleep 0.1; done
+        grep -q "Capturing on" "$WORK/dumpcap.$side.out" || { log "dumpcap on $side did not start"; exit 1; }
+    done
+    CAP_FILE=$WORK/left.pcapng   # wait_quiet watches CAP_WATCH; stop_capture sets the merged file
+    sleep 0.3
+}
+
 stop_capture() {
-    kill -TERM "$CAP_PID"; wait "$CAP_PID" 2>/dev/null; CAP_PID=
+    local p
+    for p in $CAP_PID; do kill -TERM "$p"; done
+    for p in $CAP_PID; do wait "$p" 2>/dev/null; done
+    CAP_PID=
+    [ "$CAPTURE" = both ] || return 0
+    # the responder's clock shifted as a user's other capture point might be, then one file
+    # in timestamp order (mergecap's default), vleft's interface first (id 0), vright's 1
+    local right=$WORK/right.pcapng
+    if [ "$SHIFT_RIGHT" != 0 ]; then
+        editcap -t "$SHIFT_RIGHT" "$WORK/right.pcapng" "$WORK/right-shifted.pcapng" || { log "editcap failed"; exit 1; }
+        right=$WORK/right-shifted.pcapng
+    fi
+    mergecap -w "$WORK/capture.pcapng" "$WORK/left.pcapng" "$right" || { log "mergecap failed"; exit 1; }
+    CAP_FILE=$WORK/capture.pcapng
+    # capinfos reads the interface blocks: an interface without a single frame is listed too
+    log "interfaces: $(capinfos -I "$CAP_FILE" 2>/dev/null | awk '/^Interface #/ {i = $2} $1 == "Name" {n = $3}
+        /Number of packets/ {printf "%s=%s (%s frames) ", i, n, $NF}')"
 }
 
 # wait until the capture has been silent for $1 s (at most $2 s)
@@ -155,7 +248,7 @@ wait_quiet() {
     local q=$1 max=${2:-30} last size prev=-1 t0 now
     t0=$(date +%s.%N); last=$t0
     while :; do
-        size=$(stat -c %s "$CAP_FILE" 2>/dev/null || echo 0)
+        size=$(stat -c %s "${CAP_WATCH[@]}" 2>/dev/null | awk '{t += $1} END {print t + 0}')
         now=$(date +%s.%N)
         [ "$size" != "$prev" ] && { prev=$size; last=$now; }
         awk -v n="$now" -v l="$last" -v q="$q" -v t="$t0" -v m="$max" \
@@ -445,7 +538,7 @@ trim_log() {  # in out: drop hex dumps except the Ka dump, drop noise
 }
 
 finish_outputs() {
-    cp "$CAP_FILE" "$OUT_DIR/$SCEN.pcap"
+    cp "$CAP_FILE" "$OUT_DIR/$SCEN.$CAP_EXT"
     write_keys
     for n in left right; do
         if [ -f "$WORK/$n/charon.log" ]; then
@@ -491,6 +584,7 @@ run_scenario() {  # path to scenarios/NAME.sh
     start_capture
     scenario_flow
     stop_capture
+    CAP_EXT=$([ "$CAPTURE" = both ] && echo pcapng || echo pcap)
     finish_outputs
-    log "done: $(tshark -r "$OUT_DIR/$SCEN.pcap" 2>/dev/null | wc -l) frames"
+    log "done: $(tshark -r "$OUT_DIR/$SCEN.$CAP_EXT" 2>/dev/null | wc -l) frames"
 }
