@@ -36,6 +36,9 @@ add_custom_command(TARGET ikediag POST_BUILD
 add_test(NAME integration
   COMMAND python3 "${CMAKE_SOURCE_DIR}/tests/integration/check_manifest.py"
           --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
+add_test(NAME two-points
+  COMMAND python3 "${CMAKE_SOURCE_DIR}/tests/integration/check_two_points.py"
+          --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
 add_test(NAME views COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_views.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
 add_test(NAME report COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_report.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
 add_test(NAME views-scan COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_scan.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
