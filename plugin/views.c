@@ -262,7 +262,15 @@ void tracker_free(view_tracker_t *t)
     g_free(t);
 }
 
-const GPtrArray *tracker_sas(const view_tracker_t *t) { return t->sas; }
+const GPtrArray *tracker_sas(const view_tracker_t *t)
+{
+    /* a single pass may have listed the other capture point's SAs before the copies told
+     * which point is the initiator's: drop them now */
+    for (guint i = t->sas->len; i-- > 0;)
+        if (!views_sa_shown(g_ptr_array_index(t->sas, i)))
+            g_ptr_array_remove_index(t->sas, i);
+    return t->sas;
+}
 
 message_counts_t tracker_counts(const view_tracker_t *t, const ike_sa_t *sa, const ike_exchange_t *ex)
 {

@@ -369,6 +369,21 @@ static bool other_point_was_listening(const ike_capture_t *capture, const copy_r
     return false;
 }
 
+/* Another point saw something later than this copy: had the copy reached it, its twin
+ * would be in by now.  Stricter than the above, for what is decided while the file is
+ * still being read (which end a point is at). */
+static bool other_point_moved_past(const ike_capture_t *capture, const copy_record_t *r)
+{
+    double t = common_time(capture, r);
+    for (unsigned p = 0; p < capture->n_points; p++) {
+        double offset;
+        point_offset(capture, p, &offset);
+        if (p != r->point && capture->points[p].last_time - offset > t + SAME_COPY_TOLERANCE)
+            return true;
+    }
+    return false;
+}
+
 bool ike_capture_copy_lost(ike_capture_t *capture, uint32_t frame)
 {
     if (beside_silent_point(capture))
@@ -411,7 +426,8 @@ static ike_role_t other_role(ike_role_t role)
 
 /* Two points: from the clocks when both ends' messages were matched (each end's are seen
  * first at its own point), else from a copy seen at one point only (it is seen where it
- * left).  Worked out again only when something new was recorded. */
+ * left) while the other point went on capturing after it.  Worked out again only when
+ * something new was recorded. */
 static void work_out_sides(ike_capture_t *capture)
 {
     if (capture->sides_current)
@@ -439,7 +455,7 @@ static void work_out_sides(ike_capture_t *capture)
     for (guint i = 0; i < capture->records->len; i++) {
         const copy_record_t *r = record_at(capture, i + 1);
         ike_role_t role = r->match ? IKE_ROLE_UNKNOWN : sender_role(capture, r);
-        if (role && other_point_was_listening(capture, r)) {
+        if (role && other_point_moved_past(capture, r)) {
             capture->side[r->point] = role;
             capture->side[!r->point] = other_role(role);
             return;
