@@ -123,12 +123,14 @@ def check_validator(schema, errors):
            "first_time": "2026-05-03T20:08:41.123456Z", "last_time": "2026-05-03T20:08:41.123456Z",
            "messages": 1, "resends": 0, "outcome": None, "judged": "MM", "stall": None, "cause": None,
            "summary": None, "evidence": None, "evidence_frames": [], "candidates": None, "check": None,
-           "cisco_log": None, "offered": None, "chosen": None, "seconds": None, "exchanges": []}
+           "cisco_log": None, "offered": None, "chosen": None, "seconds": None, "exchanges": [],
+           "where": None, "clock_offset": None}
     fixed = dict(old, peers=None, outcome="orphan")
     if validate(fixed, schema, schema):
         errors.append("validator rejects a good record: %s" % validate(fixed, schema, schema))
     bad += [dict(fixed, peers="?"), dict(fixed, outcome=None), dict(fixed, first_time="2026-05-03 20:08:41"),
-            dict(fixed, exchanges=[{"exchange": "MM"}]), dict(fixed, version=3)]
+            dict(fixed, exchanges=[{"exchange": "MM"}]), dict(fixed, version=3), dict(fixed, where="nowhere"),
+            {k: v for k, v in fixed.items() if k != "where"}]
     for record in bad:
         if not validate(record, schema, schema):
             errors.append("validator accepts a bad record: %s" % record)

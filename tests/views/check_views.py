@@ -99,11 +99,13 @@ def compare(tag, want, got, errors):
 # ---- the -z table -----------------------------------------------------------------
 
 def read_table(text):
-    """SA rows: sa -> verdict; Quick Mode rows: (sa, QMn) -> verdict."""
+    """SA rows: sa -> verdict; Quick Mode rows: (sa, QMn) -> verdict.  The last column,
+    Where, is "-" in a one-point capture (the only kind checked here): a row with
+    anything else there is not read, so its verdict goes missing."""
     sas, exchanges = {}, {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.split(" |")]
-        if len(cells) != 18 or not cells[0].isdigit():  # 17 cells, each followed by " |"
+        if len(cells) != 19 or not cells[0].isdigit() or cells[17] != "-":  # 18 cells, each followed by " |"
             continue
         sa, name, verdict = int(cells[0]), cells[1], triple(cells[2], cells[3], cells[4])
         if name.split()[0] == "SA":
