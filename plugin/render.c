@@ -10,6 +10,7 @@
 #include <epan/to_str.h>
 #include <epan/expert.h>
 #include <epan/proto.h>
+#include <math.h>
 #include <stdio.h>
 
 #include <string.h>
@@ -326,8 +327,12 @@ static void render_where(packet_info *pinfo, proto_tree *tree, proto_item *ti, c
     }
     double offset;
     unsigned point = ike_capture_point_of_frame(capture, res->frame);
-    if (ike_capture_clock_offset(capture, point ? point : 1, &offset) && tree)
-        proto_item_set_generated(proto_tree_add_double(tree, hf_clock_offset, NULL, 0, 0, point ? offset : -offset));
+    if (ike_capture_clock_offset(capture, point ? point : 1, &offset) && tree) {
+        offset = point ? offset : -offset;
+        proto_item_set_generated(proto_tree_add_double_format_value(tree, hf_clock_offset, NULL, 0, 0, offset,
+                                                                    "%+.3f s (this capture point's clock minus the other's)",
+                                                                    fabs(offset) < 0.0005 ? 0.0 : offset));
+    }
 }
 
 /* One item per "; "-separated clause of a rule's text. */
