@@ -22,12 +22,13 @@ mkdir -p build-compat
 tests/compat/prepare.sh >build-compat/prepare.log 2>&1 &
 prepare_pid=$!
 
-passed=0 failed=0
+passed=0 failed=0 failed_steps=""
 step() {
     local name=$1; shift
     echo "== $name"
     if "$@"; then passed=$((passed + 1)); echo "== $name: ok"
-    else failed=$((failed + 1)); echo "== $name: FAILED"; fi
+    else failed=$((failed + 1)); failed_steps="$failed_steps
+  - $name"; echo "== $name: FAILED"; fi
 }
 
 # run_script SCRIPT ARGS...: a step's script, which must be there and executable.
@@ -73,5 +74,6 @@ step "Wireshark 4.6 (Debian forky): build -Werror, tests, package" run_script te
 step "Wireshark 4.0 (Debian 12): package" run_script tests/compat/build-and-test.sh bookworm --package-only
 step "packages: install, load, diagnose, purge; the per-user install" packages_install
 
-echo "run-all: $passed passed, $failed failed"
+# the failed steps last: a CI log shown by its tail still names them
+echo "run-all: $passed passed, $failed failed$failed_steps"
 [ "$failed" = 0 ]
