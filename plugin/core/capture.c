@@ -535,7 +535,11 @@ static bool find_newest(ike_capture_t *capture, const ike_exchange_t *ex, newest
     if (!m->step)
         return false;
     m->holder = ex->step_first[m->step] ? ex : other;
-    const ike_result_t *first = m->holder->step_first[m->step];
+    /* a Transaction counts steps it does not record, and a counterpart found by digest
+     * need not be of the same kind: nothing to place then (found by fuzz_model) */
+    const ike_result_t *first = m->holder ? m->holder->step_first[m->step] : NULL;
+    if (!first)
+        return false;
     const copy_record_t *sent = record_of_frame(capture, first->frame);
     m->crossed = step_crossed(capture, ex, m->step) || step_crossed(capture, other, m->step);
     m->sender = sa_role_of_sender(first);

@@ -363,7 +363,8 @@ unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t
         if (type == IKE2_PL_SK)
             return p[0];
         if (type == IKE2_PL_SKF) {
-            if (length >= 8) {
+            /* the fragment numbers sit past the generic header: read them only if captured */
+            if (length >= 8 && off + 8 <= body->captured) {
                 msg->fragment_number = be16(p + 4);
                 msg->fragment_total = be16(p + 6);
             }
