@@ -17,6 +17,7 @@ add_library(ikediag MODULE
   plugin/compat.c
   plugin/extract.c
   plugin/render.c
+  plugin/render_esp.c
   plugin/views.c
   plugin/stats.c
   plugin/flow.c
@@ -38,6 +39,9 @@ add_test(NAME integration
           --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
 add_test(NAME two-points
   COMMAND python3 "${CMAKE_SOURCE_DIR}/tests/integration/check_two_points.py"
+          --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
+add_test(NAME tunnels
+  COMMAND python3 "${CMAKE_SOURCE_DIR}/tests/integration/check_tunnels.py"
           --plugin-dir "${IKEDIAG_TEST_PLUGIN_DIR}" --pcaps "${CMAKE_SOURCE_DIR}/test-pcaps")
 add_test(NAME views COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_views.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)
 add_test(NAME report COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/views/check_report.py --plugin-dir ${IKEDIAG_TEST_PLUGIN_DIR} --pcaps ${CMAKE_SOURCE_DIR}/test-pcaps)

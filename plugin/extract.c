@@ -25,7 +25,7 @@ static const char *const reassembled_datagrams[] = { "Reassembled IPv4", "Reasse
 #define DECRYPTED_BODY_V2 "Decrypted Data"
 
 /* Protocol ids of the layers a frame is tested for, resolved once. */
-static int proto_isakmp = -1, proto_udpencap = -1, proto_icmp = -1, proto_icmpv6 = -1;
+static int proto_isakmp = -1, proto_udpencap = -1, proto_icmp = -1, proto_icmpv6 = -1, proto_esp = -1;
 
 void extract_resolve_protocols(void)
 {
@@ -33,6 +33,7 @@ void extract_resolve_protocols(void)
     proto_udpencap = proto_get_id_by_filter_name("udpencap");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    proto_esp = proto_get_id_by_filter_name("esp");
 }
 
 /* pinfo->layers holds protocol ids: comparing ints costs a few instructions a layer,
@@ -49,6 +50,11 @@ static gboolean frame_has_layer(packet_info *pinfo, int proto)
 gboolean extract_frame_has_isakmp(packet_info *pinfo)
 {
     return proto_isakmp != -1 && frame_has_layer(pinfo, proto_isakmp);
+}
+
+gboolean extract_frame_has_esp(packet_info *pinfo)
+{
+    return proto_esp != -1 && frame_has_layer(pinfo, proto_esp);
 }
 
 /* A tvb's bytes from `offset` on, as the core reads them. */
@@ -208,5 +214,26 @@ gboolean extract_message(packet_info *pinfo, tvbuff_t *tvb, ike_msg_t *msg)
         || compat_data_source_tvb(pinfo, reassembled_datagrams[1]) != NULL;
     size_t digested = msg->length >= IKE_HEADER_SIZE ? MIN(message.captured, msg->length) : message.captured;
     msg->digest = ike_digest(message.data, (unsigned)digested);
+    return TRUE;
+}
+
+/* The ESP dissector keeps the SPI and sequence number in its fields; reading them would
+ * cost a tree on every frame (core/ike_parse.h), so the 8 header bytes are read here, behind
+ * the IP header the frame's addresses name. */
+gboolean extract_esp(packet_info *pinfo, tvbuff_t *tvb, ike_esp_msg_t *esp)
+{
+    memset(esp, 0, sizeof *esp);
+    if (frame_has_layer(pinfo, proto_icmp) || frame_has_layer(pinfo, proto_icmpv6))
+        return FALSE; /* ESP quoted in an ICMP error was not sent again */
+    gboolean in_udp = pinfo->ptype == PT_UDP;
+    copy_endpoint(&esp->src, &pinfo->src, in_udp ? pinfo->srcport : 0);
+    copy_endpoint(&esp->dst, &pinfo->dst, in_udp ? pinfo->destport : 0);
+    if (!esp->src.family || esp->src.family != esp->dst.family)
+        return FALSE;
+    ike_bytes_t frame = bytes_of(tvb, 0);
+    if (!frame.captured || !ike_find_esp(&frame, in_udp, esp))
+        return FALSE;
+    esp->frame = pinfo->num;
+    esp->time = nstime_to_sec(&pinfo->abs_ts);
     return TRUE;
 }

@@ -17,6 +17,7 @@
 #include "extract.h"
 #include "ikediag.h"
 #include "render.h"
+#include "core/tunnel.h"
 
 #ifndef VERSION
 #error "VERSION is the project version, defined by CMakeLists.txt"
@@ -126,6 +127,20 @@ static int tick_views(packet_info *pinfo)
     return 0;
 }
 
+/* An ESP frame: counted on the first pass, tied to its child on every pass that shows it. */
+static int dissect_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    ike_tunnels_t *tunnels = capture ? ike_capture_tunnels(capture, compat_interface_id(pinfo)) : NULL;
+    ike_esp_msg_t esp;
+    gboolean first_pass = !PINFO_FD_VISITED(pinfo);
+    if (!tunnels || (!first_pass && !tree) || !extract_esp(pinfo, tvb, &esp))
+        return tick_views(pinfo);
+    const ike_esp_flow_t *flow = first_pass ? ike_tunnels_add_esp(tunnels, &esp) : ike_tunnels_find(tunnels, &esp);
+    if (flow && tree)
+        render_esp(tvb, tree, flow);
+    return tick_views(pinfo);
+}
+
 static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!PINFO_FD_VISITED(pinfo))
@@ -133,7 +148,7 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     else if (!silent_points_known)
         find_silent_point(pinfo);
     if (!extract_frame_has_isakmp(pinfo))
-        return tick_views(pinfo);
+        return extract_frame_has_esp(pinfo) ? dissect_esp(tvb, pinfo, tree) : tick_views(pinfo);
 
     if (!capture)
         return tick_views(pinfo);

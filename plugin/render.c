@@ -142,7 +142,10 @@ void render_register_fields(int proto)
     expert_module_t *em = expert_register_protocol(proto);
     expert_register_field_array(em, ei, array_length(ei));
     register_stall_experts(em);
+    render_esp_register_fields(proto);
 }
+
+int render_field_sa(void) { return hf_sa; }
 
 /* Format only for items that will be seen or filtered on. */
 #define WANTED(tree, hf) proto_field_is_referenced(tree, hf)
@@ -511,6 +514,8 @@ void render_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ik
     /* the verdict first: what a reader opens the subtree for */
     for (unsigned i = 0; i < n; i++)
         render_verdict(pinfo, st, ti, judged[i], &verdicts[i], res, opt);
+    if (ike_result_completes(res))
+        render_tunnel(pinfo, st, ti, res, opt);
     if (st)
         render_message(st, res, label, opt);
     render_copies(pinfo, st, ti, res, label, opt);

@@ -8,6 +8,7 @@
 #include "core/capture.h"
 #include "core/diagnose.h"
 #include "core/ike_model.h"
+#include "core/tunnel.h"
 
 typedef struct render_options {
     gboolean explain; /* add ikediag.explain (teaching) */
@@ -27,5 +28,15 @@ gboolean render_warns(const ike_result_t *res, const render_options_t *opt);
  * Informational answered), evaluated; returns how many were written (0..2). */
 unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, ike_verdict_t out[2],
                          const ike_exchange_t *exchanges[2]);
+
+/* render.c's ikediag.sa, which ESP frames carry too. */
+int render_field_sa(void);
+
+/* render_esp.c: an ESP frame's child and direction; the tunnel verdict on the frame that
+ * completed a child (after the first pass: the traffic comes later). */
+void render_esp_register_fields(int proto);
+void render_esp(tvbuff_t *tvb, proto_tree *tree, const ike_esp_flow_t *flow);
+void render_tunnel(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_result_t *res,
+                   const render_options_t *opt);
 
 #endif

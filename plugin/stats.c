@@ -18,6 +18,7 @@
 
 #include "core/names.h"
 #include "core/proposal.h"
+#include "core/tunnel.h"
 #include "ikediag.h"
 
 /* ---- the table ------------------------------------------------------------------ */
@@ -374,6 +375,45 @@ static void json_verdict(GString *s, const exchange_view_t *v)
     json_string(s, "where", v->where);
 }
 
+static void json_direction(GString *s, const char *key, const ike_esp_stats_t *d)
+{
+    json_key(s, key);
+    g_string_append_c(s, '{');
+    json_uint(s, "packets", d->packets);
+    json_uint(s, "bytes", d->bytes);
+    json_uint(s, "missing", d->missing);
+    json_key(s, "first_frame");
+    g_string_append_printf(s, d->packets ? "%u" : "null", d->first_frame);
+    json_key(s, "last_frame");
+    g_string_append_printf(s, d->packets ? "%u" : "null", d->last_frame);
+    g_string_append_c(s, '}');
+}
+
+/* A child's ESP: null unless it is a complete child (tunnel.h). */
+static void json_tunnel(GString *s, const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    ike_tunnel_verdict_t v;
+    const ike_model_t *model = ikediag_model();
+    if (model)
+        ike_tunnel_judge(ike_model_tunnels(model), ex, ctx, &v);
+    json_key(s, "tunnel");
+    if (!model || !ike_tunnel_state_name(&v)) {
+        g_string_append(s, "null");
+        return;
+    }
+    char text[1536];
+    g_string_append_c(s, '{');
+    json_string(s, "state", ike_tunnel_state_name(&v));
+    json_string(s, "cause", v.rule->cause);
+    json_string(s, "silent", v.state == IKE_TUNNEL_ONE_WAY ? ike_role_name(v.silent) : NULL);
+    json_uint(s, "encaps", v.dir[IKE_ESP_I_TO_R].packets);
+    json_uint(s, "decaps", v.dir[IKE_ESP_R_TO_I].packets);
+    json_direction(s, "i_to_r", &v.dir[IKE_ESP_I_TO_R]);
+    json_direction(s, "r_to_i", &v.dir[IKE_ESP_R_TO_I]);
+    json_string(s, "text", ike_tunnel_text(ex, &v, text, sizeof text));
+    g_string_append_c(s, '}');
+}
+
 static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchange_t *ex, const ike_diag_context_t *ctx)
 {
     exchange_view_t v;
@@ -395,6 +435,7 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
     json_string(s, "chosen", views_chosen(ex, buf, sizeof buf));
     json_string(s, "proxy_ids", ex->proxy_ids ? ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, sizeof buf)
                                                : NULL);
+    json_tunnel(s, ex, ctx);
     g_string_append_c(s, '}');
 }
 

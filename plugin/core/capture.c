@@ -279,6 +279,14 @@ ike_result_t *ike_capture_add(ike_capture_t *capture, const ike_msg_t *msg, uint
     return ike_model_add(point->model, msg);
 }
 
+struct ike_tunnels *ike_capture_tunnels(const ike_capture_t *capture, uint32_t interface_id)
+{
+    for (unsigned p = 0; p < capture->n_points; p++)
+        if (capture->points[p].interface_id == interface_id)
+            return ike_model_tunnels(capture->points[p].model);
+    return NULL;
+}
+
 ike_result_t *ike_capture_result_of_frame(const ike_capture_t *capture, uint32_t frame)
 {
     for (unsigned p = 0; p < capture->n_points; p++) {

@@ -38,6 +38,10 @@ void ike_capture_free(ike_capture_t *capture);
  * has no interfaces).  What ike_model_add returns, from the model of that point. */
 ike_result_t *ike_capture_add(ike_capture_t *capture, const ike_msg_t *msg, uint32_t interface_id);
 
+/* The tunnels of the point `interface_id` belongs to, for its ESP frames; NULL while that
+ * interface has shown no IKE (ESP alone never makes a capture point). */
+struct ike_tunnels *ike_capture_tunnels(const ike_capture_t *capture, uint32_t interface_id);
+
 /* The kept result of a frame, from whichever point saw it; NULL if none. */
 ike_result_t *ike_capture_result_of_frame(const ike_capture_t *capture, uint32_t frame);
 

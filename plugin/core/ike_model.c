@@ -8,6 +8,7 @@
  */
 #include "ike_model.h"
 #include "model_internal.h"
+#include "tunnel.h"
 
 #include <glib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct ike_model {
     double last_time;
     bool cap_reached;
     ike_result_t untracked; /* stands for the frame being added past the SA cap */
+    ike_tunnels_t *tunnels; /* the children completed, and the ESP that crossed them */
 };
 
 /* A stored result with what resend detection needs. */
@@ -86,7 +88,7 @@ bool ike_same_address(const ike_endpoint_t *a, const ike_endpoint_t *b)
 }
 
 /* Order-independent key of an address pair, for "a fresh attempt by the same peers". */
-static uint64_t peers_key(const ike_endpoint_t *a, const ike_endpoint_t *b)
+uint64_t ike_peers_key(const ike_endpoint_t *a, const ike_endpoint_t *b)
 {
     uint64_t ha = 1469598103934665603ull, hb = ha;
     for (unsigned i = 0; i < 16; i++) {
@@ -226,16 +228,18 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
     /* IKEv2 rekeys an IKE SA inside the old one (CREATE_CHILD_SA, RFC 7296 section
      * 2.18): the new SPI pair's first message is not IKE_SA_INIT.  Without keys this is
      * what shows it, under an established SA between the same peers that rekeyed. */
-    uint64_t pair = peers_key(&msg->src, &msg->dst);
+    uint64_t pair = ike_peers_key(&msg->src, &msg->dst);
     if (msg->major_version == 2 && !is_first_message(msg) && msg->rcookie) {
         ike_sa_t *old = g_hash_table_lookup(model->last_sa_by_pair, &pair);
-        if (old && old->version == 2 && old->phase1_done && old->n_of_kind[IKE_KIND_CHILD])
+        if (old && old->version == 2 && old->phase1_done && old->n_of_kind[IKE_KIND_CHILD]) {
             sa->rekey_of = old;
+            ike_tunnels_note_ike_rekey(model->tunnels, old); /* that CREATE_CHILD_SA made no IPsec SA */
+        }
     }
     /* A fresh first message between the same two addresses supersedes the older SA. */
     if (is_first_message(msg) || sa->rekey_of) {
         /* from src to dst: an attempt in the other direction does not hide this one */
-        node->peers_key = peers_key(&msg->src, &msg->dst) * 3u + peers_key(&msg->src, &msg->src);
+        node->peers_key = ike_peers_key(&msg->src, &msg->dst) * 3u + ike_peers_key(&msg->src, &msg->src);
         ike_sa_t *older = g_hash_table_lookup(model->last_sa_by_peers, &node->peers_key);
         if (older && !sa->rekey_of && older->superseded_in == 0 && older->roles_known
             && ike_same_address(&older->initiator, &msg->src) && ike_same_address(&older->responder, &msg->dst))
@@ -368,7 +372,7 @@ static ike_exchange_t *add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_
 /* A reflection flood sends thousands of orphan responses: one note per source. */
 static void note_orphan_source(ike_model_t *model, const ike_msg_t *msg, ike_result_t *res)
 {
-    uint64_t key = peers_key(&msg->src, &msg->src);
+    uint64_t key = ike_peers_key(&msg->src, &msg->src);
     if (g_hash_table_contains(model->orphan_sources, &key))
         return;
     g_hash_table_add(model->orphan_sources, g_memdup2(&key, sizeof key));
@@ -439,6 +443,22 @@ static void take_resend(stored_result_t *stored, stored_result_t *first, const i
     ex->last_time = msg->time;
 }
 
+/* A child's SPI, read with keys: step 1 carries the SPI its sender receives on (R→I
+ * traffic), step 2 the other's (RFC 2409 section 5.5, RFC 7296 section 1.3). */
+static void note_child_spi(ike_exchange_t *ex, const ike_msg_t *msg, const ike_result_t *res)
+{
+    bool child = ex->kind == IKE_KIND_QUICK || ex->kind == IKE_KIND_AUTH || ex->kind == IKE_KIND_CHILD;
+    if (ex->kind == IKE_KIND_CHILD && msg->sa_protocol == IKE2_PROTOCOL_IKE)
+        ex->rekeys_ike = true;
+    if (!child || !msg->child_spi || (res->step != 1 && res->step != 2))
+        return;
+    unsigned dir = res->step == 1 ? IKE_ESP_R_TO_I : IKE_ESP_I_TO_R;
+    if (!ex->child_spi[dir]) {
+        ex->child_spi[dir] = msg->child_spi;
+        ex->child_spi_frame[dir] = msg->frame;
+    }
+}
+
 /* Messages the model does not analyse: marked, never guessed. */
 static bool not_analysed(const ike_msg_t *msg, ike_result_t *res)
 {
@@ -466,7 +486,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     res->notify = main_notify(msg);
     /* A resend comes from the same sender: the same bytes the other way (two headers
      * alike, cut short by a small snaplen) are not one. */
-    stored->digest = msg->digest ^ peers_key(&msg->src, &msg->src);
+    stored->digest = msg->digest ^ ike_peers_key(&msg->src, &msg->src);
     if (msg->malformed)
         res->notes |= IKE_NOTE_MALFORMED;
     if (ike_msg_has(msg, IKE_PL_FRAGMENT) || ike2_msg_has(msg, IKE2_PL_SKF))
@@ -520,6 +540,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     ex->last_frame = msg->frame;
     ex->last_time = msg->time;
     ike_number_message(ex, msg, res);
+    note_child_spi(ex, msg, res);
     if (res->completes) {
         ex->final_time = msg->time;
         ex->final_after = msg->time - previous_time;
@@ -529,6 +550,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     if (res->step && res->step == ex->highest_step)
         ex->floated = msg->nat_t && ex->sent_on_500;
     ex->sent_on_500 |= !msg->nat_t;
+    if (ike_result_completes(res) && ex->kind != IKE_KIND_MAIN && ex->kind != IKE_KIND_AGGRESSIVE)
+        ike_tunnels_note_child(model->tunnels, ex);
     if (msg->major_version == 2)
         return res;
     /* the proposals first: AM#2 carries the chosen hash and its NAT-D together */
@@ -553,6 +576,7 @@ ike_model_t *ike_model_new(const ike_model_config_t *config)
     model->last_sa_by_pair = g_hash_table_new(hash_u64, g_int64_equal);
     model->orphan_sources = g_hash_table_new_full(hash_u64, g_int64_equal, g_free, NULL);
     model->result_blocks = g_ptr_array_new_with_free_func(g_free);
+    model->tunnels = ike_tunnels_new();
     return model;
 }
 
@@ -579,6 +603,7 @@ void ike_model_free(ike_model_t *model)
     g_hash_table_destroy(model->last_sa_by_pair);
     g_hash_table_destroy(model->orphan_sources);
     g_ptr_array_free(model->result_blocks, TRUE);
+    ike_tunnels_free(model->tunnels);
     g_free(model);
 }
 
@@ -587,3 +612,4 @@ const ike_sa_t *ike_model_next_sa(const ike_sa_t *sa) { return (const ike_sa_t *
 double ike_model_last_time(const ike_model_t *model) { return model->last_time; }
 uint32_t ike_model_sa_count(const ike_model_t *model) { return model->sa_count; }
 bool ike_model_cap_reached(const ike_model_t *model) { return model->cap_reached; }
+ike_tunnels_t *ike_model_tunnels(const ike_model_t *model) { return model->tunnels; }

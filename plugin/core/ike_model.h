@@ -152,6 +152,10 @@ struct ike_exchange {
     bool requester_is_initiator; /* IKEv2: the request came from the original initiator */
     bool ip_fragmented; /* IKEv2: a copy of the request came in IP fragments */
     uint16_t response_length; /* IKEv2: the ISAKMP length of the first response */
+    uint32_t child_spi[2]; /* a child's ESP/AH SPIs by ike_esp_dir_t (the receiver's choice: I→R
+                            * carries step 2's, R→I step 1's); 0 until read with keys */
+    uint32_t child_spi_frame[2]; /* the messages that carried them */
+    bool rekeys_ike; /* CREATE_CHILD_SA whose SA payload is for an IKE SA (keys): no IPsec SA */
     uint8_t xauth_status; /* Transaction: ike_xauth_status_t of the gateway's SET (keys) */
     uint32_t xauth_status_frame; /* the frame that SET it, 0 if none */
     struct stored_result *newest_original; /* the model's own: where resends are found */
@@ -197,6 +201,9 @@ ike_result_t *ike_model_result_of_frame(const ike_model_t *model, uint32_t frame
 /* Iterate SAs in order of first appearance. */
 const ike_sa_t *ike_model_first_sa(const ike_model_t *model);
 const ike_sa_t *ike_model_next_sa(const ike_sa_t *sa);
+
+/* The IPsec SAs its children made and the ESP that crossed them (tunnel.h). */
+struct ike_tunnels *ike_model_tunnels(const ike_model_t *model);
 
 /* The time and frame of the last message the model saw: the end of the capture as far
  * as IKE is concerned, for silence-based verdicts. */

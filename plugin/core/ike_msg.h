@@ -59,6 +59,7 @@ enum ike2_payload_type {
     IKE2_PL_EAP = 48,
     IKE2_PL_SKF = 53,
 };
+#define IKE2_PROTOCOL_IKE 1 /* an SA payload's proposal for an IKE SA, RFC 7296 3.3.1 */
 #define IKE2_PL_BIT(t) (1u << ((t) - 32u))
 
 /* IKEv2 notify types that the diagnosis reads, RFC 7296 section 3.10.1 (errors below
@@ -228,9 +229,21 @@ typedef struct ike_msg {
     uint8_t xauth_status; /* ike_xauth_status_t: a readable XAUTH_STATUS attribute */
     uint8_t n_proxy_ids; /* Quick Mode ID payloads: the initiator's (IDci), then the */
     ike_proxy_id_t proxy_ids[2]; /* responder's (IDcr), RFC 2409 section 5.5 */
+    uint32_t child_spi; /* the first ESP or AH proposal's 4-byte SPI: Quick Mode (RFC 2408 3.5),
+                         * IKEv2 SA payload (RFC 7296 3.3.1); read with keys; 0 if none */
+    uint8_t sa_protocol; /* IKEv2: the first proposal's protocol (RFC 7296 3.3.1: 1 IKE, 2 AH, 3 ESP) */
     uint64_t digest; /* ike_digest() of the raw ISAKMP bytes */
     uint32_t length; /* the ISAKMP header's length field */
 } ike_msg_t;
+
+/* The ESP header of a frame (RFC 4303 section 2): what the glue hands to the tunnels. */
+typedef struct ike_esp_msg {
+    uint32_t frame;
+    double time;
+    ike_endpoint_t src, dst; /* ports only for ESP in UDP (RFC 3948) */
+    uint32_t spi, sequence;
+    uint32_t length; /* of the ESP packet, header to trailer, as the IP header says */
+} ike_esp_msg_t;
 
 /* A 64-bit digest of raw message bytes: equal digests mean a byte-identical resend. */
 uint64_t ike_digest(const uint8_t *bytes, unsigned length);

@@ -95,6 +95,51 @@ long ike_find_quoted_message(const ike_bytes_t *frame, ike_endpoint_t *src, ike_
     return -1;
 }
 
+#define IP_PROTO_UDP 17
+#define IP_PROTO_ESP 50
+#define ESP_HEADER_SIZE 8 /* SPI, sequence number: RFC 4303 section 2 */
+
+/* An IP header at `p` from src to dst carrying `protocol`: its length, else 0; `payload`
+ * gets the length of what follows it as the header says. */
+static size_t ip_header_at(const uint8_t *p, size_t left, const ike_esp_msg_t *esp, unsigned protocol,
+                           size_t *payload)
+{
+    if (esp->src.family == 4 && left >= 20 && (p[0] >> 4) == 4 && p[9] == protocol
+        && !memcmp(p + 12, esp->src.addr, 4) && !memcmp(p + 16, esp->dst.addr, 4)) {
+        size_t ihl = (size_t)(p[0] & 0x0F) * 4u, total = be16(p + 2);
+        *payload = total > ihl ? total - ihl : 0;
+        return ihl >= 20 ? ihl : 0;
+    }
+    if (esp->src.family == 6 && left >= 40 && (p[0] >> 4) == 6 && p[6] == protocol
+        && !memcmp(p + 8, esp->src.addr, 16) && !memcmp(p + 24, esp->dst.addr, 16)) {
+        *payload = be16(p + 4);
+        return 40;
+    }
+    return 0;
+}
+
+bool ike_find_esp(const ike_bytes_t *frame, bool in_udp, ike_esp_msg_t *esp)
+{
+    unsigned protocol = in_udp ? IP_PROTO_UDP : IP_PROTO_ESP;
+    size_t before = in_udp ? UDP_HEADER_SIZE : 0;
+    for (size_t at = 0; at + 20 <= frame->captured; at++) {
+        const uint8_t *p = frame->data + at;
+        size_t payload = 0, ip_len = ip_header_at(p, frame->captured - at, esp, protocol, &payload);
+        if (!ip_len || at + ip_len + before + ESP_HEADER_SIZE > frame->captured)
+            continue;
+        const uint8_t *h = p + ip_len;
+        if (in_udp && (be16(h) != esp->src.port || be16(h + 2) != esp->dst.port))
+            continue;
+        esp->spi = be32(h + before);
+        if (!esp->spi) /* a non-ESP marker: IKE on UDP 4500, or a keepalive */
+            return false;
+        esp->sequence = be32(h + before + 4);
+        esp->length = (uint32_t)(payload > before ? payload - before : 0);
+        return true;
+    }
+    return false;
+}
+
 bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg)
 {
     if (bytes->captured < IKE_HEADER_SIZE)
@@ -193,6 +238,11 @@ static void read_transforms(const uint8_t *p, size_t length, const attribute_slo
     }
 }
 
+/* Protocol ids of a proposal that make an IPsec SA (RFC 2407 4.4.1 and RFC 7296 3.3.1 agree:
+ * 2 AH, 3 ESP), and their SPI size. */
+#define CHILD_SPI_SIZE 4
+static bool is_child_protocol(unsigned protocol) { return protocol == 2 || protocol == 3; }
+
 static void read_sa(const uint8_t *sa, size_t length, ike_msg_t *msg)
 {
     const attribute_slot_t *slots;
@@ -210,6 +260,8 @@ static void read_sa(const uint8_t *sa, size_t length, ike_msg_t *msg)
         if (p_len < PROPOSAL_HEADER_SIZE + spi_size || off + p_len > length)
             return;
         size_t skip = PROPOSAL_HEADER_SIZE + spi_size;
+        if (slots == phase2_slots && is_child_protocol(p[5]) && spi_size == CHILD_SPI_SIZE && !msg->child_spi)
+            msg->child_spi = be32(p + PROPOSAL_HEADER_SIZE);
         read_transforms(p + skip, p_len - skip, slots, p[5], msg);
         type = p[0];
         off += p_len;
@@ -341,6 +393,18 @@ static void read_notify_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
     msg->nat_d_len[slot] = (uint8_t)data_len;
 }
 
+/* The first proposal of an IKEv2 SA payload (RFC 7296 3.3.1: the same layout as IKEv1's,
+ * after the generic header): its protocol, and its SPI when it is a child's. */
+static void read_child_spi_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
+{
+    const uint8_t *proposal = p + GENERIC_HEADER_SIZE;
+    if (length < GENERIC_HEADER_SIZE + PROPOSAL_HEADER_SIZE || msg->sa_protocol)
+        return;
+    msg->sa_protocol = proposal[5];
+    if (length >= GENERIC_HEADER_SIZE + PROPOSAL_HEADER_SIZE + CHILD_SPI_SIZE && is_child_protocol(proposal[5]) && proposal[6] == CHILD_SPI_SIZE)
+        msg->child_spi = be32(proposal + PROPOSAL_HEADER_SIZE);
+}
+
 unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t *msg)
 {
     size_t off = 0;
@@ -376,6 +440,8 @@ unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t
             read_notify_v2(p, length, msg);
         else if (type == IKE2_PL_KE && length >= 6)
             msg->ke_group = be16(p + 4);
+        else if (type == IKE2_PL_SA)
+            read_child_spi_v2(p, length, msg);
         type = p[0];
         off += length;
     }

@@ -44,6 +44,12 @@ long ike_find_message(const ike_bytes_t *datagram, uint16_t src_port, uint16_t d
  * ones can only be read here. */
 long ike_find_quoted_message(const ike_bytes_t *frame, ike_endpoint_t *src, ike_endpoint_t *dst);
 
+/* The ESP header in the bytes of a frame: behind the first IPv4 or IPv6 header (no
+ * extension header) from esp->src to esp->dst that carries ESP (IP protocol 50), or UDP
+ * between esp->src.port and esp->dst.port when `in_udp` (RFC 3948: a non-zero SPI where a
+ * non-ESP marker would be).  Fills spi, sequence and length; false if not found. */
+bool ike_find_esp(const ike_bytes_t *frame, bool in_udp, ike_esp_msg_t *esp);
+
 /* Fills the header fields of `msg` from the message at `bytes` (RFC 2408 section 3.1).
  * False when fewer than IKE_HEADER_SIZE bytes are captured. */
 bool ike_parse_header(const ike_bytes_t *bytes, ike_msg_t *msg);

@@ -6,6 +6,8 @@
 #include "ike_model.h"
 
 bool ike_same_address(const ike_endpoint_t *a, const ike_endpoint_t *b);
+/* Order-independent key of two addresses (ports left out). */
+uint64_t ike_peers_key(const ike_endpoint_t *a, const ike_endpoint_t *b);
 /* The sender's role in the IKE SA (phase-1 roles), unknown when the SA has none. */
 ike_role_t ike_sa_role_of(const ike_sa_t *sa, const ike_endpoint_t *sender);
 /* Who owes the next message of an exchange. */

@@ -24,6 +24,11 @@
  *  11  header length field (raw), and the frame number skips ahead by bits 0-1; the
  *      capture point (pcapng interface) is bits 5-7 modulo 5
  *
+ * A record whose major version decodes to 0 is an ESP frame instead (tunnel.h): peers as
+ * byte 0, SPI from a table by byte 3 bits 0-2, sequence number bytes 4-5, length byte 10.
+ * IKE messages carry a child SPI from that table by byte 7 bits 0-2 and, in IKEv2, an SA
+ * protocol by byte 6 bits 0-1.
+ *
  * Messages go through the capture points (capture.h): copies, losses, offsets and where
  * are asked of every frame.  After the messages: ike_diagnose, ike_evidence_text and
  * ike_label on every exchange of every SA of every point (at the capture end and long
@@ -37,6 +42,7 @@
 #include "ike_model.h"
 #include "names.h"
 #include "proposal.h"
+#include "tunnel.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -96,6 +102,8 @@ static const uint16_t notify_codes[16] = {
 };
 
 /* Four peers on documentation addresses (198.51.100.1-4 or 2001:db8::1-4). */
+static const uint32_t spis[8] = { 0, 0xc0000001, 0xc0000002, 0xc0000003, 0xc0000004, 0xffffffff, 1, 0xc0000001 };
+
 static void make_endpoint(ike_endpoint_t *ep, unsigned peer, bool ipv6, bool nat_t)
 {
     memset(ep, 0, sizeof *ep);
@@ -170,6 +178,8 @@ static void decode_message(const uint8_t *r, uint32_t *frame, double *time, ike_
     for (unsigned i = 0; i < msg->n_notify; i++)
         msg->notify[i] = code_index[i] < 16 ? notify_codes[code_index[i]] : (uint16_t)(code_index[i] * 997u);
 
+    msg->child_spi = spis[r[7] & 7];
+    msg->sa_protocol = msg->major_version == 2 ? r[6] & 3 : 0;
     msg->digest = r[8] & 0x3f;
     msg->in_icmp_error = r[8] & 0x40;
     decode_transforms(msg, r[10]);
@@ -234,6 +244,16 @@ static void diagnose_exchange(const ike_exchange_t *ex, const ike_diag_context_t
     }
 }
 
+static void judge_tunnel(const ike_model_t *model, const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    ike_tunnel_verdict_t v;
+    char text[1536];
+    ike_tunnel_judge(ike_model_tunnels(model), ex, ctx, &v);
+    (void)ike_tunnel_state_name(&v);
+    ike_tunnel_text(ex, &v, text, sizeof text);
+    ike_tunnel_counters(&v, text, sizeof text);
+}
+
 static void diagnose_all(const ike_model_t *model)
 {
     double end = ike_model_last_time(model);
@@ -243,6 +263,8 @@ static void diagnose_all(const ike_model_t *model)
         for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
             diagnose_exchange(ex, &at_end);
             diagnose_exchange(ex, &long_after);
+            judge_tunnel(model, ex, &at_end);
+            judge_tunnel(model, ex, &long_after);
         }
     }
     (void)ike_model_sa_count(model);
@@ -268,6 +290,29 @@ static void ask_capture(ike_capture_t *capture, const ike_result_t *res)
     }
 }
 
+/* An ESP record: counted by the tunnels of its point, found again, its flow read. */
+static void add_esp(ike_capture_t *capture, const uint8_t *r, const ike_msg_t *msg, uint32_t interface_id)
+{
+    ike_tunnels_t *tunnels = ike_capture_tunnels(capture, interface_id);
+    if (!tunnels)
+        return;
+    ike_esp_msg_t esp = { .frame = msg->frame, .time = msg->time, .src = msg->src, .dst = msg->dst };
+    esp.spi = spis[r[3] & 7];
+    esp.sequence = (uint32_t)r[4] | (uint32_t)r[5] << 8;
+    esp.length = r[10];
+    const ike_esp_flow_t *flow = ike_tunnels_add_esp(tunnels, &esp);
+    if (flow != ike_tunnels_find(tunnels, &esp))
+        __builtin_trap(); /* every later pass must find the flow the first pass counted */
+    if (flow) {
+        ike_esp_stats_t stats;
+        ike_esp_flow_stats(flow, &stats);
+        (void)ike_esp_flow_negotiated_in(flow);
+        (void)ike_esp_dir_name(ike_esp_flow_dir(flow));
+        (void)ike_esp_match_name(ike_esp_flow_match(flow));
+        (void)ike_esp_flow_child(flow);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const ike_model_config_t config = { .max_sas = MAX_SAS };
@@ -279,6 +324,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         decode_message(data + off, &frame, &time, &msg);
         /* up to five interfaces: the fifth shares the fourth's model */
         uint32_t interface_id = (data[off + 11] >> 5) % 5u;
+        if (msg.major_version == 0) {
+            add_esp(capture, data + off, &msg, interface_id);
+            continue;
+        }
         const ike_result_t *res = ike_capture_add(capture, &msg, interface_id);
         trace(&msg, res);
         /* later passes find every kept result by its frame */

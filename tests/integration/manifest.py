@@ -59,6 +59,9 @@ class Capture:
     offset: Optional[float] = None  # the responder's point's clock minus the initiator's
     translated: Dict[int, tuple] = field(default_factory=dict)  # frame -> (own src, src at the other point)
     where: Dict[tuple, str] = field(default_factory=dict)  # (sa, exchange) -> none | path-to-... | ...
+    # the tunnel's life (README, "The tunnel's life")
+    esp: Dict[int, tuple] = field(default_factory=dict)  # ESP frame -> (sa, child, I>R|R>I), ("-", "-", "-") unmatched
+    tunnels: Dict[tuple, tuple] = field(default_factory=dict)  # (sa, child) -> (state, silent side or None)
 
 
 def parse(path):
@@ -114,6 +117,10 @@ def parse(path):
                 current.translated[int(tokens[0])] = (tokens[1], tokens[2])
             elif word == "where":
                 current.where[(int(tokens[0]), tokens[1])] = tokens[2]
+            elif word == "esp":
+                current.esp[int(tokens[0])] = tuple(tokens[1:4])
+            elif word == "tunnel":
+                current.tunnels[(int(tokens[0]), tokens[1])] = (tokens[2], tokens[3] if len(tokens) > 3 else None)
             elif word == "keys":
                 current.keys = None if rest in ("-", "none") else rest
             elif word == "initiator":

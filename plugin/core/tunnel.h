@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tunnel.h: the IPsec SAs a negotiation made, and the ESP that crossed them.
+ *
+ * Each completed child (a Quick Mode, the child of IKE_AUTH, a CREATE_CHILD_SA) has two
+ * IPsec SAs, one per direction.  ESP frames are tied to them by SPI when the keys let the
+ * negotiation show its SPIs (IKEv1 QM#1/QM#2, IKEv2 SA payloads), else by the peers'
+ * addresses: a new SPI between two peers belongs to the newest child between them whose
+ * direction has none yet.  Per direction: packets, bytes, first and last frame, sequence
+ * numbers missing.  Then the tunnel's verdict: two-way, one-way (which side is silent),
+ * no traffic.  The types are opaque: the glue reads them through the functions below.
+ */
+#ifndef IKEDIAG_TUNNEL_H
+#define IKEDIAG_TUNNEL_H
+
+#include "diagnose.h"
+#include "ike_model.h"
+
+#include <stddef.h>
+
+typedef enum ike_esp_match {
+    IKE_ESP_MATCH_NONE = 0, /* no negotiation in the capture made this SPI */
+    IKE_ESP_MATCH_SPI, /* the negotiation's own SPI (read with keys) */
+    IKE_ESP_MATCH_PEERS, /* a new SPI between the child's peers, after it completed */
+} ike_esp_match_t;
+
+typedef enum ike_esp_dir {
+    IKE_ESP_I_TO_R = 0, /* from the child's initiator (QM#1's or the request's sender) */
+    IKE_ESP_R_TO_I = 1,
+} ike_esp_dir_t;
+
+typedef struct ike_esp_flow ike_esp_flow_t; /* one SPI toward one address */
+typedef struct ike_tunnels ike_tunnels_t; /* a model's children and flows */
+
+typedef struct ike_esp_stats {
+    uint32_t packets, first_frame, last_frame;
+    uint64_t bytes;
+    double first_time, last_time;
+    uint32_t missing; /* sequence numbers skipped (lost before the capture point, or reordered) */
+} ike_esp_stats_t;
+
+ike_tunnels_t *ike_tunnels_new(void);
+void ike_tunnels_free(ike_tunnels_t *tunnels);
+
+/* Called by the model: a child completed (the final message of a Quick Mode, an IKE_AUTH
+ * or CREATE_CHILD_SA response that refused nothing). */
+void ike_tunnels_note_child(ike_tunnels_t *tunnels, const ike_exchange_t *child);
+/* Called by the model: a new IKE SA came out of `old`'s newest CREATE_CHILD_SA, which was
+ * therefore an IKE SA rekey and made no IPsec SA (unless ESP already crossed it). */
+void ike_tunnels_note_ike_rekey(ike_tunnels_t *tunnels, const ike_sa_t *old);
+
+/* First pass: count an ESP frame; its flow (NULL when nothing could be tied). */
+const ike_esp_flow_t *ike_tunnels_add_esp(ike_tunnels_t *tunnels, const ike_esp_msg_t *esp);
+/* Any pass: the flow of an ESP frame counted before, NULL if none. */
+const ike_esp_flow_t *ike_tunnels_find(const ike_tunnels_t *tunnels, const ike_esp_msg_t *esp);
+
+const ike_exchange_t *ike_esp_flow_child(const ike_esp_flow_t *flow); /* NULL: no match */
+ike_esp_dir_t ike_esp_flow_dir(const ike_esp_flow_t *flow);
+ike_esp_match_t ike_esp_flow_match(const ike_esp_flow_t *flow);
+uint32_t ike_esp_flow_spi(const ike_esp_flow_t *flow);
+/* The frame that made the SPI known: the message that carried it (keys), else the one that
+ * completed the child. */
+uint32_t ike_esp_flow_negotiated_in(const ike_esp_flow_t *flow);
+void ike_esp_flow_stats(const ike_esp_flow_t *flow, ike_esp_stats_t *out);
+
+/* A child's traffic in one direction, all its flows together (a child has one SPI per
+ * direction; more means the peers rekeyed without a negotiation in the capture).  False
+ * when the child is not a tunnel (not complete, or an IKE SA rekey). */
+bool ike_tunnels_child_stats(const ike_tunnels_t *tunnels, const ike_exchange_t *child, ike_esp_dir_t dir,
+                             ike_esp_stats_t *out);
+/* The frame that completed a child the tunnels know, 0 otherwise. */
+uint32_t ike_tunnels_completed_in(const ike_tunnels_t *tunnels, const ike_exchange_t *child);
+/* ESP frames no child could be given. */
+uint32_t ike_tunnels_unmatched(const ike_tunnels_t *tunnels);
+
+/* The verdict on a tunnel's traffic, one table (tunnel.c) like rules.c's. */
+typedef enum ike_tunnel_state {
+    IKE_TUNNEL_NOT_A_TUNNEL = 0, /* not a complete child */
+    IKE_TUNNEL_TWO_WAY,
+    IKE_TUNNEL_ONE_WAY, /* one direction only, for longer than the silence threshold */
+    IKE_TUNNEL_ONE_WAY_SO_FAR, /* one direction only, too short a time to judge */
+    IKE_TUNNEL_NO_TRAFFIC,
+} ike_tunnel_state_t;
+
+typedef struct ike_tunnel_rule {
+    uint8_t state; /* ike_tunnel_state_t */
+    const char *cause; /* public id: "one-way-esp", "no-traffic"; NULL for a healthy state */
+    const char *summary;
+    const char *candidates;
+    const char *check;
+    bool warn; /* a warning; else a note */
+} ike_tunnel_rule_t;
+
+typedef struct ike_tunnel_verdict {
+    uint8_t state; /* ike_tunnel_state_t */
+    ike_role_t silent; /* ONE_WAY: the child's side whose ESP never appears */
+    ike_esp_stats_t dir[2]; /* by ike_esp_dir_t */
+    uint32_t frame; /* where to show it: the frame that completed the child */
+    const ike_tunnel_rule_t *rule; /* NULL for NOT_A_TUNNEL */
+} ike_tunnel_verdict_t;
+
+void ike_tunnel_judge(const ike_tunnels_t *tunnels, const ike_exchange_t *child, const ike_diag_context_t *ctx,
+                      ike_tunnel_verdict_t *out);
+/* "two-way", "one-way-esp", "one-way-so-far", "no-traffic" */
+const char *ike_tunnel_state_name(const ike_tunnel_verdict_t *v);
+/* The sentence, written once for every view: "One-way ESP: QM1 carried 8 packets from the
+ * initiator 198.51.100.1 and none back in 14.2 s; likely ... Check: ..." */
+const char *ike_tunnel_text(const ike_exchange_t *child, const ike_tunnel_verdict_t *v, char *buf, size_t size);
+/* Cisco's counters as the child's initiator would show them: "encaps 8 / decaps 0". */
+const char *ike_tunnel_counters(const ike_tunnel_verdict_t *v, char *buf, size_t size);
+/* "I→R" / "R→I" */
+const char *ike_esp_dir_name(ike_esp_dir_t dir);
+const char *ike_esp_match_name(ike_esp_match_t match); /* "spi", "peers", "none" */
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* render_esp.c: the tunnel's life in the tree: ESP frames tied to their child, and the
+ * tunnel's verdict on the frame that completed the child.
+ *
+ * Owns: the ikediag.child, ikediag.esp.* and ikediag.tunnel.* fields and the tunnel
+ * expert infos (a public interface).  Must not: count or match ESP (core/tunnel.c), or
+ * write a sentence of its own (core/tunnel_verdict.c writes them).
+ */
+#include "render.h"
+
+#include <epan/expert.h>
+#include <epan/proto.h>
+
+#include "core/names.h"
+#include "core/tunnel.h"
+
+static int proto_ikediag = -1;
+static int hf_child = -1, hf_esp_dir = -1, hf_esp_negotiated_in = -1, hf_esp_match = -1;
+static int hf_tunnel = -1, hf_tunnel_text = -1, hf_tunnel_encaps = -1, hf_tunnel_decaps = -1;
+static int hf_tunnel_first_esp = -1, hf_tunnel_missing = -1;
+static gint ett_esp = -1;
+static expert_field ei_one_way = EI_INIT, ei_no_traffic = EI_INIT;
+
+void render_esp_register_fields(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_child, { "Child SA", "ikediag.child", FT_STRING, BASE_NONE, NULL, 0, "The exchange that negotiated this ESP's SPI: QM1, QM2 ... (IKEv1), AUTH, CHILD1 ... (IKEv2), within ikediag.sa", HFILL } },
+        { &hf_esp_dir, { "ESP direction", "ikediag.esp.dir", FT_STRING, BASE_NONE, NULL, 0, "I→R from the child's initiator (QM#1's or the request's sender), R→I back", HFILL } },
+        { &hf_esp_negotiated_in, { "SPI negotiated in", "ikediag.esp.negotiated_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The message that carried this SPI (keys), else the one that completed the child", HFILL } },
+        { &hf_esp_match, { "Matched by", "ikediag.esp.match", FT_STRING, BASE_NONE, NULL, 0, "spi: the negotiation's own SPI (read with keys); peers: a new SPI between the child's peers after it completed; none: no negotiation in the capture made it", HFILL } },
+        { &hf_tunnel, { "Tunnel", "ikediag.tunnel", FT_STRING, BASE_NONE, NULL, 0, "The child's ESP: two-way, one-way-esp, one-way-so-far, no-traffic", HFILL } },
+        { &hf_tunnel_text, { "Tunnel, in words", "ikediag.tunnel.text", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_tunnel_encaps, { "Encaps", "ikediag.tunnel.encaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets from the child's initiator, as its 'show crypto ipsec sa' would count them", HFILL } },
+        { &hf_tunnel_decaps, { "Decaps", "ikediag.tunnel.decaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets back to the child's initiator", HFILL } },
+        { &hf_tunnel_first_esp, { "First ESP", "ikediag.tunnel.first_esp", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The first ESP frame of this child, either way", HFILL } },
+        { &hf_tunnel_missing, { "ESP missing", "ikediag.tunnel.missing", FT_UINT32, BASE_DEC, NULL, 0, "Sequence numbers skipped, both ways: ESP lost before the capture point, or reordered (RFC 4303 3.3.3)", HFILL } },
+    };
+    static gint *ett[] = { &ett_esp };
+    static ei_register_info ei[] = {
+        { &ei_one_way, { "ikediag.one_way_esp", PI_SEQUENCE, PI_WARN, "One-way ESP: nothing comes back through the tunnel", EXPFILL } },
+        { &ei_no_traffic, { "ikediag.no_traffic", PI_SEQUENCE, PI_NOTE, "Tunnel up, no ESP in the capture", EXPFILL } },
+    };
+    proto_ikediag = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+}
+
+static void add_string(proto_tree *tree, int hf, const char *value)
+{
+    proto_item_set_generated(proto_tree_add_string(tree, hf, NULL, 0, 0, value));
+}
+
+static void add_uint(proto_tree *tree, int hf, guint32 value)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, NULL, 0, 0, value));
+}
+
+void render_esp(tvbuff_t *tvb, proto_tree *tree, const ike_esp_flow_t *flow)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_tree *st = proto_item_add_subtree(ti, ett_esp);
+    const ike_exchange_t *child = ike_esp_flow_child(flow);
+    const char *dir = ike_esp_dir_name(ike_esp_flow_dir(flow));
+    char name[16];
+    if (child) {
+        ike_exchange_name(child, name, sizeof name);
+        proto_item_append_text(ti, ": ESP of SA %u %s %s", child->sa->number, name, dir);
+        add_uint(st, render_field_sa(), child->sa->number);
+        add_string(st, hf_child, name);
+        add_string(st, hf_esp_dir, dir);
+        add_uint(st, hf_esp_negotiated_in, ike_esp_flow_negotiated_in(flow));
+    } else {
+        proto_item_append_text(ti, ": ESP that no negotiation in the capture made");
+    }
+    add_string(st, hf_esp_match, ike_esp_match_name(ike_esp_flow_match(flow)));
+}
+
+void render_tunnel(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_result_t *res,
+                   const render_options_t *opt)
+{
+    if (!opt->final || !opt->capture || !res->exchange)
+        return; /* the traffic comes after the child: judged once the capture is read */
+    const ike_model_t *model = ike_capture_model(opt->capture, ike_capture_point_of_frame(opt->capture, res->frame));
+    ike_tunnel_verdict_t v;
+    ike_tunnel_judge(ike_model_tunnels(model), res->exchange, &opt->diag, &v);
+    const char *state = ike_tunnel_state_name(&v);
+    if (!state || v.frame != res->frame)
+        return;
+    char text[1536], name[16];
+    add_string(tree, hf_child, ike_exchange_name(res->exchange, name, sizeof name));
+    add_string(tree, hf_tunnel, state);
+    ike_tunnel_text(res->exchange, &v, text, sizeof text);
+    if (tree) {
+        add_string(tree, hf_tunnel_text, text);
+        add_uint(tree, hf_tunnel_encaps, v.dir[IKE_ESP_I_TO_R].packets);
+        add_uint(tree, hf_tunnel_decaps, v.dir[IKE_ESP_R_TO_I].packets);
+        guint32 first = v.dir[IKE_ESP_I_TO_R].first_frame;
+        guint32 back = v.dir[IKE_ESP_R_TO_I].first_frame;
+        if (!first || (back && back < first))
+            first = back;
+        if (first)
+            add_uint(tree, hf_tunnel_first_esp, first);
+        add_uint(tree, hf_tunnel_missing, v.dir[IKE_ESP_I_TO_R].missing + v.dir[IKE_ESP_R_TO_I].missing);
+    }
+    if (v.state == IKE_TUNNEL_ONE_WAY)
+        expert_add_info_format(pinfo, ti, &ei_one_way, "%s", text);
+    else if (v.state == IKE_TUNNEL_NO_TRAFFIC)
+        expert_add_info_format(pinfo, ti, &ei_no_traffic, "%s", text);
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The tunnel's life (MANIFEST `esp` and `tunnel` lines): every ESP frame tied to the right
+IKE SA, child and direction, and each complete child's traffic verdict.
+
+The lines are written from the daemons' logs (the SPIs each CHILD_SA installed) and the
+capture's ESP headers read by stock tshark (test-pcaps/generate/esp-lines.py), never from
+the plugin.  Checked in a two-pass run with the keys (ESP matched by the SPI the decrypted
+Quick Mode or CREATE_CHILD_SA carried: ikediag.esp.match `spi`) and without (matched by
+the peers' addresses: `peers`), plus the JSON view's `tunnel` of each child.  Without keys
+a CREATE_CHILD_SA that rekeyed the IKE SA cannot be told from a child without traffic:
+such an extra `no-traffic` is accepted only in captures with a `rekey` line.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import manifest  # noqa: E402
+from wsrun import Tshark  # noqa: E402
+
+FIELDS = ["frame.number", "esp.spi", "ikediag.sa", "ikediag.child", "ikediag.esp.dir", "ikediag.esp.match",
+          "ikediag.esp.negotiated_in", "ikediag.tunnel", "ikediag.tunnel.encaps", "ikediag.tunnel.decaps"]
+DIRS = {"I→R": "I>R", "R→I": "R>I"}
+
+
+def first(value):
+    return value.split(",")[0] if value else ""
+
+
+def check_esp(cap, rows, with_keys, errors):
+    tag = "keys" if with_keys else "no keys"
+    seen = set()
+    for row in rows:
+        num, spi, sa, child, direction, match = int(row[0]), row[1], row[2], row[3], row[4], row[5]
+        if not spi:
+            continue
+        seen.add(num)
+        want = cap.esp.get(num)
+        got = (first(sa) or "-", child or "-", DIRS.get(direction, "-"))
+        if want is None:
+            errors.append("%s: ESP frame %d has no esp line in MANIFEST" % (tag, num))
+        elif got != want:
+            errors.append("%s: ESP frame %d: expected %s, got %s (match %s)" % (tag, num, want, got, match))
+        elif want[0] != "-" and match != ("spi" if with_keys else "peers"):
+            errors.append("%s: ESP frame %d matched by %r" % (tag, num, match))
+    for num in sorted(set(cap.esp) - seen):
+        errors.append("%s: MANIFEST esp line for frame %d, which ikediag did not see as ESP" % (tag, num))
+
+
+def check_tunnel_rows(cap, rows, with_keys, errors):
+    tag = "keys" if with_keys else "no keys"
+    got = {}
+    for row in rows:
+        if row[7]:
+            got[(int(first(row[2])), row[3])] = row[7]
+    for key, (state, _silent) in sorted(cap.tunnels.items()):
+        if got.get(key) != state:
+            errors.append("%s: tunnel %s: expected %s, got %s" % (tag, key, state, got.get(key)))
+    for key in sorted(set(got) - set(cap.tunnels)):
+        excused = not with_keys and got[key] == "no-traffic" and key[1].startswith("CHILD") and cap.rekeys
+        if not excused:
+            errors.append("%s: tunnel %s: %s, but MANIFEST has no tunnel line" % (tag, key, got[key]))
+
+
+def check_json(ts, pcap, cap, conf, errors):
+    out = ts.run(["-q", "-r", pcap, "-z", "ikediag,json"], config_dir=conf).stdout
+    for line in out.splitlines():
+        if not line.startswith("{"):
+            continue
+        sa = json.loads(line)
+        for ex in sa["exchanges"]:
+            want = cap.tunnels.get((sa["sa"], ex["exchange"]))
+            t = ex.get("tunnel")
+            if want and (not t or (t["state"], t["silent"]) != want):
+                errors.append("json: SA %d %s: expected %s, got %s" % (sa["sa"], ex["exchange"], want, t))
+            if want and t and (t["encaps"] > 0) != (t["i_to_r"]["packets"] > 0):
+                errors.append("json: SA %d %s: encaps and i_to_r disagree" % (sa["sa"], ex["exchange"]))
+
+
+def check_capture(ts, pcaps, cap):
+    errors = []
+    pcap = ts.stage_file(os.path.join(pcaps, cap.name))
+    runs = [(False, None)]
+    if cap.keys:
+        runs.append((True, ts.config_dir_with_keys(os.path.join(pcaps, cap.keys))))
+    for with_keys, conf in runs:
+        rows = ts.fields(pcap, FIELDS, extra=["-2"], config_dir=conf)
+        check_esp(cap, rows, with_keys, errors)
+        check_tunnel_rows(cap, rows, with_keys, errors)
+    check_json(ts, pcap, cap, runs[-1][1], errors)
+    return errors
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--plugin-dir", required=True)
+    ap.add_argument("--pcaps", required=True)
+    ap.add_argument("--only", help="check only this capture")
+    args = ap.parse_args()
+    caps = [c for c in manifest.parse(os.path.join(args.pcaps, "MANIFEST"))
+            if (c.esp or c.tunnels) and not c.vantages and (not args.only or c.name == args.only)]
+    if len(caps) < (1 if args.only else 20):
+        print("tunnels: only %d captures with esp/tunnel lines in MANIFEST" % len(caps))
+        return 1
+    ts = Tshark(args.plugin_dir)
+    failed = 0
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for cap, errors in pool.map(lambda c: (c, check_capture(ts, args.pcaps, c)), caps):
+                failed += bool(errors)
+                print("%s %s" % ("FAIL" if errors else "ok  ", cap.name))
+                for e in errors:
+                    print("    " + e)
+    finally:
+        ts.close()
+    print("tunnels: %d of %d captures failed" % (failed, len(caps)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
