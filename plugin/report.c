@@ -18,6 +18,7 @@
 
 #include "compat.h"
 #include "core/names.h"
+#include "core/tunnel.h"
 #include "ikediag.h"
 
 #define REPORT_CLI "ikediag,report"
@@ -170,6 +171,20 @@ static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_
     }
 }
 
+/* Each complete child's traffic, in tunnel_verdict.c's words. */
+static void report_tunnels(GString *out, const ike_sa_t *sa, const ike_diag_context_t *ctx)
+{
+    const ike_model_t *model = ikediag_model();
+    for (const ike_exchange_t *ex = sa->exchanges; ex && model; ex = ex->next_in_sa) {
+        ike_tunnel_verdict_t v;
+        ike_tunnel_judge(ike_model_tunnels(model), ex, ctx, &v);
+        if (!ike_tunnel_state_name(&v))
+            continue;
+        char text[1536];
+        wrap(out, "  Traffic: ", 4, ike_tunnel_text(ex, &v, text, sizeof text));
+    }
+}
+
 static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t *ctx)
 {
     char peers[128], initiator[64];
@@ -194,6 +209,7 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
         report_verdict(out, &view.judged);
     report_where(out, &view.judged);
     report_quick_modes(out, sa, &view.judged, ctx);
+    report_tunnels(out, sa, ctx);
     if (sa->rekey_of)
         g_string_append_printf(out, "  A rekey of IKE SA %u (CREATE_CHILD_SA there; new SPIs from frame %u).\n",
                                sa->rekey_of->number, sa->first_frame);

@@ -27,7 +27,7 @@
 enum column {
     COL_SA, COL_EXCHANGE, COL_OUTCOME, COL_STALL, COL_CAUSE, COL_DIAGNOSIS, COL_VERDICT_IN, COL_PEERS,
     COL_INITIATOR, COL_FIRST, COL_LAST, COL_MESSAGES, COL_RESENDS, COL_TIME, COL_OFFERED, COL_CHOSEN, COL_COOKIES,
-    COL_WHERE, N_COLUMNS
+    COL_WHERE, COL_TUNNEL, COL_ESP, N_COLUMNS
 };
 
 /* tshark prints each cell with its format followed by " |". */
@@ -51,6 +51,9 @@ static stat_tap_table_item columns[N_COLUMNS] = {
     [COL_COOKIES] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Cookies / message ID", .field_format = "%s" },
     /* last, so readers of the older columns by position are not disturbed (0.5) */
     [COL_WHERE] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Where", .field_format = "%s" },
+    /* appended in 0.6: a complete child's ESP (tunnel.h) */
+    [COL_TUNNEL] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Tunnel", .field_format = "%s" },
+    [COL_ESP] = { .type = TABLE_ITEM_STRING, .align = TAP_ALIGN_LEFT, .column_name = "Encaps / decaps", .field_format = "%s" },
 };
 
 static tap_param table_params[] = {
@@ -122,6 +125,27 @@ static void verdict_cells(stat_tap_table_item_type *items, const char *outcome, 
     items[COL_DIAGNOSIS] = string_item(judged->verdict.rule ? judged->verdict.rule->summary : NULL);
     items[COL_VERDICT_IN] = uint_item(judged->exchange ? judged->verdict.frame : 0);
     items[COL_WHERE] = string_item(judged->where);
+    items[COL_TUNNEL] = string_item(NULL);
+    items[COL_ESP] = string_item(NULL);
+}
+
+/* A complete child's ESP, as its initiator's 'show crypto ipsec sa' would count it. */
+static void tunnel_cells(stat_tap_table_item_type *items, const ike_exchange_t *ex, const ike_diag_context_t *ctx)
+{
+    ike_tunnel_verdict_t v;
+    const ike_model_t *model = ikediag_model();
+    if (!model)
+        return;
+    ike_tunnel_judge(ike_model_tunnels(model), ex, ctx, &v);
+    const char *state = ike_tunnel_state_name(&v);
+    if (!state)
+        return;
+    char buf[48];
+    g_free((char *)items[COL_TUNNEL].value.string_value);
+    g_free((char *)items[COL_ESP].value.string_value);
+    items[COL_TUNNEL] = string_item(state);
+    snprintf(buf, sizeof buf, "%u / %u", v.dir[IKE_ESP_I_TO_R].packets, v.dir[IKE_ESP_R_TO_I].packets);
+    items[COL_ESP] = string_item(buf);
 }
 
 static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag_context_t *ctx)
@@ -142,6 +166,11 @@ static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag
     items[COL_MESSAGES] = uint_item(counts.messages);
     items[COL_RESENDS] = uint_item(counts.resends);
     verdict_cells(items, view.outcome, &view.judged);
+    ike_tunnel_verdict_t tunnel;
+    const ike_exchange_t *child;
+    const ike_model_t *model = ikediag_model();
+    if (model && ike_tunnel_judge_sa(ike_model_tunnels(model), sa, ctx, &tunnel, &child))
+        tunnel_cells(items, child, ctx); /* the SA row: its most worrying child's */
     items[COL_OFFERED] = string_item(views_offered(sa->phase1, buf, sizeof buf));
     items[COL_CHOSEN] = string_item(views_chosen(sa->phase1, buf, sizeof buf));
     items[COL_TIME] = time_item(view.seconds);
@@ -166,6 +195,7 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
     items[COL_MESSAGES] = uint_item(counts.messages);
     items[COL_RESENDS] = uint_item(counts.resends);
     verdict_cells(items, view.outcome, &view);
+    tunnel_cells(items, ex, ctx);
     items[COL_OFFERED] = string_item(views_offered(ex, buf, sizeof buf)); /* with keys only */
     items[COL_CHOSEN] = string_item(views_chosen(ex, buf, sizeof buf));
     items[COL_TIME] = time_item(view.seconds);
@@ -439,7 +469,8 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
     g_string_append_c(s, '}');
 }
 
-static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *sa, const sa_view_t *view)
+static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *sa, const sa_view_t *view,
+                           const ike_diag_context_t *ctx)
 {
     char buf[512];
     message_counts_t counts = tracker_counts(t, sa, NULL);
@@ -466,6 +497,11 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     json_string(s, "offered", views_offered(sa->phase1, buf, sizeof buf));
     json_string(s, "chosen", views_chosen(sa->phase1, buf, sizeof buf));
     json_seconds(s, "seconds", view->seconds);
+    ike_tunnel_verdict_t tunnel;
+    const ike_exchange_t *child;
+    const ike_model_t *model = ikediag_model();
+    bool has_tunnel = model && ike_tunnel_judge_sa(ike_model_tunnels(model), sa, ctx, &tunnel, &child);
+    json_string(s, "tunnel", has_tunnel ? ike_tunnel_state_name(&tunnel) : NULL); /* its worst child's */
     double offset;
     json_key(s, "clock_offset"); /* the other capture point's clock minus this one's */
     if (views_clock_offset(&offset))
@@ -479,7 +515,7 @@ static void json_print_sa(const view_tracker_t *t, const ike_sa_t *sa, const ike
     sa_view_t view;
     views_describe_sa(sa, ctx, &view);
     GString *s = g_string_new("{");
-    json_sa_fields(s, t, sa, &view);
+    json_sa_fields(s, t, sa, &view, ctx);
     json_key(s, "exchanges");
     g_string_append_c(s, '[');
     unsigned listed = 0;

@@ -100,6 +100,10 @@ typedef struct ike_tunnel_verdict {
 
 void ike_tunnel_judge(const ike_tunnels_t *tunnels, const ike_exchange_t *child, const ike_diag_context_t *ctx,
                       ike_tunnel_verdict_t *out);
+/* The SA's worst tunnel (one-way, then no traffic, then one-way so far, then two-way) and
+ * its child; false when the SA completed no child. */
+bool ike_tunnel_judge_sa(const ike_tunnels_t *tunnels, const ike_sa_t *sa, const ike_diag_context_t *ctx,
+                         ike_tunnel_verdict_t *out, const ike_exchange_t **child);
 /* "two-way", "one-way-esp", "one-way-so-far", "no-traffic" */
 const char *ike_tunnel_state_name(const ike_tunnel_verdict_t *v);
 /* The sentence, written once for every view: "One-way ESP: QM1 carried 8 packets from the

@@ -68,6 +68,34 @@ void ike_tunnel_judge(const ike_tunnels_t *t, const ike_exchange_t *child, const
     out->rule = rule_for((ike_tunnel_state_t)out->state);
 }
 
+/* How much a state asks for a look, for the SA's summary. */
+static unsigned concern(ike_tunnel_state_t state)
+{
+    switch (state) {
+    case IKE_TUNNEL_ONE_WAY: return 4;
+    case IKE_TUNNEL_NO_TRAFFIC: return 3;
+    case IKE_TUNNEL_ONE_WAY_SO_FAR: return 2;
+    case IKE_TUNNEL_TWO_WAY: return 1;
+    default: return 0;
+    }
+}
+
+bool ike_tunnel_judge_sa(const ike_tunnels_t *t, const ike_sa_t *sa, const ike_diag_context_t *ctx,
+                         ike_tunnel_verdict_t *out, const ike_exchange_t **child)
+{
+    memset(out, 0, sizeof *out);
+    *child = NULL;
+    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        ike_tunnel_verdict_t v;
+        ike_tunnel_judge(t, ex, ctx, &v);
+        if (concern((ike_tunnel_state_t)v.state) > concern((ike_tunnel_state_t)out->state)) {
+            *out = v;
+            *child = ex;
+        }
+    }
+    return *child != NULL;
+}
+
 const char *ike_tunnel_state_name(const ike_tunnel_verdict_t *v)
 {
     switch (v->state) {

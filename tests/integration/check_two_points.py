@@ -136,7 +136,7 @@ def check_view(ts, pcap, cap, errors, passes=("-2",)):
             want = None
         if got.get(key) != want:
             errors.append("-z ikediag,json SA %d %s: where expected %s, got %s" % (key + (want, got.get(key))))
-    # the table's last column, Where: the SA row shows its judged exchange's, each other row its own
+    # the table's Where column (18th): the SA row shows its judged exchange's, each other row its own
     table = ts.run(["-q", "-n", "-r", pcap, *passes, "-z", "ikediag,sa"]).stdout
     for line in table.splitlines():
         cells = [c.strip() for c in line.split("|")]
@@ -147,8 +147,8 @@ def check_view(ts, pcap, cap, errors, passes=("-2",)):
         if name.startswith("SA "):
             judged = next((s["judged"] for s in sas if s["sa"] == sa), None)
             want = got.get((sa, judged))
-        if cells[-2] != (want or "-"):
-            errors.append("-z ikediag,sa SA %d %s: Where column %s, expected %s" % (sa, name, cells[-2], want))
+        if cells[17] != (want or "-"):
+            errors.append("-z ikediag,sa SA %d %s: Where column %s, expected %s" % (sa, name, cells[17], want))
     if len(sas) != len({e.sa for e in cap.exchanges}):
         errors.append("-z ikediag,json lists %d SAs, MANIFEST %d" % (len(sas), len({e.sa for e in cap.exchanges})))
 

@@ -99,28 +99,42 @@ def compare(tag, want, got, errors):
 # ---- the -z table -----------------------------------------------------------------
 
 def read_table(text):
-    """SA rows: sa -> verdict; Quick Mode rows: (sa, QMn) -> verdict.  The last column,
-    Where, is "-" in a one-point capture (the only kind checked here): a row with
-    anything else there is not read, so its verdict goes missing."""
-    sas, exchanges = {}, {}
+    """SA rows: sa -> verdict; Quick Mode rows: (sa, QMn) -> verdict; tunnels: (sa, QMn)
+    -> (Tunnel, Encaps / decaps) of the rows that have one.  Where (cell 17) is "-" in a
+    one-point capture (the only kind checked here): a row with anything else there is not
+    read, so its verdict goes missing."""
+    sas, exchanges, tunnels = {}, {}, {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.split(" |")]
-        if len(cells) != 19 or not cells[0].isdigit() or cells[17] != "-":  # 18 cells, each followed by " |"
+        if len(cells) != 21 or not cells[0].isdigit() or cells[17] != "-":  # 20 cells, each followed by " |"
             continue
         sa, name, verdict = int(cells[0]), cells[1], triple(cells[2], cells[3], cells[4])
         if name.split()[0] == "SA":
             sas[sa] = verdict
         else:
             exchanges[(sa, name)] = verdict
-    return sas, exchanges
+            if cells[18] != "-":
+                tunnels[(sa, name)] = (cells[18], cells[19])
+    return sas, exchanges, tunnels
 
 
 def check_table(out, cap, extra, errors):
-    sas, quick = read_table(out)
+    sas, quick, tunnels = read_table(out)
     tag = "table%s" % (" -2" if extra else "")
     compare(tag + " SA", expected_sas(cap), sas, errors)
     want_quick = {k: v for k, v in expected_exchanges(cap).items() if listed(k[1], v)}
     compare(tag, want_quick, quick, errors)
+    if extra:  # the traffic comes after the child: its state is final once the file is read
+        for key, (state, _silent) in cap.tunnels.items():
+            got = tunnels.get(key, ("-",))[0]
+            if got != state and key in quick:
+                errors.append("%s %s: Tunnel column %s, MANIFEST says %s" % (tag, key, got, state))
+        for key, (state, counts) in tunnels.items():
+            to_r = sum(1 for sa, child, d in cap.esp.values() if (sa, child) == (str(key[0]), key[1]) and d == "I>R")
+            to_i = sum(1 for sa, child, d in cap.esp.values() if (sa, child) == (str(key[0]), key[1]) and d == "R>I")
+            if cap.esp and counts != "%d / %d" % (to_r, to_i):
+                errors.append("%s %s: Encaps / decaps %s, MANIFEST's esp lines count %d / %d" % (tag, key, counts,
+                                                                                            to_r, to_i))
 
 
 # ---- the flow graph ---------------------------------------------------------------
@@ -261,7 +275,7 @@ def check_silence(ts, errors):
     for extra in ([], ["-2"]):
         out = ts.run(extra + ["-q", "-n", "-r", pcap, "-z", "ikediag,sa", "-z", "flow,ikediag,network"]).stdout
         runs[bool(extra)] = (read_table(out), read_flow(out)[0])
-    (sas, quick), flow = runs[True]
+    (sas, quick, _tunnels), flow = runs[True]
     if sas.get(2, ("",))[0] != "stalled" or quick.get((1, "QM2"), ("",))[0] != "stalled":
         errors.append("silence capture, two-pass: expected SA 2 and QM2 stalled, got %s %s" % (sas, quick))
     if runs[False] != runs[True]:
