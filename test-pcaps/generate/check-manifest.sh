@@ -12,7 +12,10 @@
 #     Informationals, without keys (`clear`) and with them only (`keys`),
 #   - `nat` lines are exactly what the NAT-D hashes say (generate/natd.py, RFC 3947),
 #   - `offered`/`chosen` lines are the first transform of MM#1/AM#1 and MM#2/AM#2,
-#   - every capture has a block and every block a capture.
+#   - every capture has a block and every block a capture,
+#   - the `esp` and `tunnel` lines (generate/check-manifest-esp.py): every ESP frame has one
+#     `esp` line, its child and direction agree with the capture, the `tunnel` states with
+#     the `esp` lines.
 # Captures are checked in parallel (IKEDIAG_JOBS, default nproc).  Exit 1 on any mismatch.
 #   test-pcaps/generate/check-manifest.sh [CAPTURE.pcap...]
 set -u
@@ -111,6 +114,8 @@ tp=$(printf '%s\n' $caps | grep '^2p-' || true)
 [ -z "$v1" ] || printf '%s\n' $v1 | xargs -P "${IKEDIAG_JOBS:-$(nproc)}" -I{} bash -c 'check_one "$1"' _ {} || rc=1
 [ -z "$v2" ] || "$(dirname "$0")/check-manifest-ikev2.sh" $v2 || rc=1
 [ -z "$tp" ] || "$(dirname "$0")/check-manifest-2p.sh" $tp || rc=1
+# the tunnel's life (`esp` and `tunnel` lines), every block: check-manifest-esp.py
+python3 "$(dirname "$0")/check-manifest-esp.py" $caps || rc=1
 for p in "$dir"/*.pcap "$dir"/*.pcapng; do
     [ -e "$p" ] || continue
     grep -q "^capture $(basename "$p")\$" "$dir/MANIFEST" || { echo "$(basename "$p"): no MANIFEST block"; rc=1; }
