@@ -10,6 +10,7 @@
 
 #include <epan/expert.h>
 #include <epan/proto.h>
+#include <string.h>
 
 #include "core/names.h"
 #include "core/tunnel.h"
@@ -19,7 +20,9 @@ static int hf_child = -1, hf_esp_dir = -1, hf_esp_negotiated_in = -1, hf_esp_mat
 static int hf_tunnel = -1, hf_tunnel_text = -1, hf_tunnel_encaps = -1, hf_tunnel_decaps = -1;
 static int hf_tunnel_first_esp = -1, hf_tunnel_missing = -1;
 static gint ett_esp = -1;
-static expert_field ei_one_way = EI_INIT, ei_no_traffic = EI_INIT;
+static expert_field ei_one_way = EI_INIT, ei_no_traffic = EI_INIT, ei_stale_spi = EI_INIT, ei_dead_peer = EI_INIT;
+static expert_field ei_after_delete = EI_INIT;
+static int hf_esp_after_delete = -1;
 
 void render_esp_register_fields(int proto)
 {
@@ -33,12 +36,16 @@ void render_esp_register_fields(int proto)
         { &hf_tunnel_encaps, { "Encaps", "ikediag.tunnel.encaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets from the child's initiator, as its 'show crypto ipsec sa' would count them", HFILL } },
         { &hf_tunnel_decaps, { "Decaps", "ikediag.tunnel.decaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets back to the child's initiator", HFILL } },
         { &hf_tunnel_first_esp, { "First ESP", "ikediag.tunnel.first_esp", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The first ESP frame of this child, either way", HFILL } },
+        { &hf_esp_after_delete, { "After the Delete in", "ikediag.esp.after_delete", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "This ESP comes after a Delete (read with keys) ended its SA", HFILL } },
         { &hf_tunnel_missing, { "ESP missing", "ikediag.tunnel.missing", FT_UINT32, BASE_DEC, NULL, 0, "Sequence numbers skipped, both ways: ESP lost before the capture point, or reordered (RFC 4303 3.3.3)", HFILL } },
     };
     static gint *ett[] = { &ett_esp };
     static ei_register_info ei[] = {
         { &ei_one_way, { "ikediag.one_way_esp", PI_SEQUENCE, PI_WARN, "One-way ESP: nothing comes back through the tunnel", EXPFILL } },
         { &ei_no_traffic, { "ikediag.no_traffic", PI_SEQUENCE, PI_NOTE, "Tunnel up, no ESP in the capture", EXPFILL } },
+        { &ei_stale_spi, { "ikediag.stale_spi", PI_SEQUENCE, PI_WARN, "Stale SPI: ESP on an SA the other side no longer has", EXPFILL } },
+        { &ei_dead_peer, { "ikediag.dead_peer", PI_SEQUENCE, PI_WARN, "Dead peer: the tunnel's far side stopped answering", EXPFILL } },
+        { &ei_after_delete, { "ikediag.esp_after_delete", PI_SEQUENCE, PI_NOTE, "ESP after its SA was deleted", EXPFILL } },
     };
     proto_ikediag = proto;
     proto_register_field_array(proto, hf, array_length(hf));
@@ -56,7 +63,7 @@ static void add_uint(proto_tree *tree, int hf, guint32 value)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, NULL, 0, 0, value));
 }
 
-void render_esp(tvbuff_t *tvb, proto_tree *tree, const ike_esp_flow_t *flow)
+void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_esp_flow_t *flow, guint32 deleted_in)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
@@ -71,6 +78,11 @@ void render_esp(tvbuff_t *tvb, proto_tree *tree, const ike_esp_flow_t *flow)
         add_string(st, hf_child, name);
         add_string(st, hf_esp_dir, dir);
         add_uint(st, hf_esp_negotiated_in, ike_esp_flow_negotiated_in(flow));
+        if (deleted_in && deleted_in < pinfo->num) {
+            add_uint(st, hf_esp_after_delete, deleted_in);
+            expert_add_info_format(pinfo, ti, &ei_after_delete, "ESP on %s's SPI after its Delete in frame %u", name,
+                                   deleted_in);
+        }
     } else {
         proto_item_append_text(ti, ": ESP that no negotiation in the capture made");
     }
@@ -104,8 +116,12 @@ void render_tunnel(packet_info *pinfo, proto_tree *tree, proto_item *ti, const i
             add_uint(tree, hf_tunnel_first_esp, first);
         add_uint(tree, hf_tunnel_missing, v.dir[IKE_ESP_I_TO_R].missing + v.dir[IKE_ESP_R_TO_I].missing);
     }
-    if (v.state == IKE_TUNNEL_ONE_WAY)
-        expert_add_info_format(pinfo, ti, &ei_one_way, "%s", text);
-    else if (v.state == IKE_TUNNEL_NO_TRAFFIC)
-        expert_add_info_format(pinfo, ti, &ei_no_traffic, "%s", text);
+    static const struct {
+        const char *cause;
+        expert_field *ei;
+    } experts[] = { { "one-way-esp", &ei_one_way }, { "no-traffic", &ei_no_traffic },
+                    { "stale-spi", &ei_stale_spi }, { "dead-peer", &ei_dead_peer } };
+    for (size_t i = 0; i < G_N_ELEMENTS(experts); i++)
+        if (v.rule->cause && !strcmp(v.rule->cause, experts[i].cause))
+            expert_add_info_format(pinfo, ti, experts[i].ei, "%s", text);
 }

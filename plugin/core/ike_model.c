@@ -22,6 +22,7 @@ struct ike_model {
     GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
     GHashTable *last_sa_by_pair; /* &pair key -> newest SA between them, either direction */
     GHashTable *orphan_sources; /* address keys that already had a missing-request note */
+    GHashTable *dpd_requests; /* &dpd_request->key (SA number, sequence) -> its R-U-THERE */
     ike_sa_t *first_sa, *last_sa;
     GPtrArray *result_blocks; /* arrays of RESULTS_PER_BLOCK stored results */
     uint32_t results_in_block;
@@ -459,6 +460,60 @@ static void note_child_spi(ike_exchange_t *ex, const ike_msg_t *msg, const ike_r
     }
 }
 
+/* An R-U-THERE waiting for its ACK (RFC 3706 section 5.1: the ACK repeats the sequence
+ * number; each is an Informational with its own message ID, so only this links them). */
+typedef struct dpd_request {
+    uint64_t key; /* SA number << 32 | sequence number */
+    ike_result_t *request;
+    ike_endpoint_t sender;
+} dpd_request_t;
+
+static bool has_notify(const ike_msg_t *msg, uint16_t code)
+{
+    for (unsigned i = 0; i < msg->n_notify; i++)
+        if (msg->notify[i] == code)
+            return true;
+    return false;
+}
+
+static void link_dpd(ike_model_t *model, const ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
+{
+    if (!msg->has_dpd_sequence)
+        return;
+    uint64_t key = (uint64_t)sa->number << 32 | msg->dpd_sequence;
+    if (has_notify(msg, IKE_N_R_U_THERE) && !g_hash_table_contains(model->dpd_requests, &key)) {
+        dpd_request_t *d = g_new(dpd_request_t, 1);
+        *d = (dpd_request_t){ .key = key, .request = res, .sender = msg->src };
+        g_hash_table_insert(model->dpd_requests, &d->key, d);
+        return;
+    }
+    dpd_request_t *d = has_notify(msg, IKE_N_R_U_THERE_ACK) ? g_hash_table_lookup(model->dpd_requests, &key) : NULL;
+    if (!d || ike_same_address(&d->sender, &msg->src) || d->request->response_in)
+        return;
+    d->request->response_in = msg->frame;
+    res->request_in = d->request->frame;
+}
+
+/* Who has been talking alone: an Informational from a side counts until the other side
+ * sends anything (an ICMP error is not the peer speaking). */
+static void note_liveness(ike_sa_t *sa, const ike_msg_t *msg)
+{
+    ike_role_t role = ike_sa_role_of(sa, &msg->src);
+    if (role == IKE_ROLE_UNKNOWN)
+        return;
+    unsigned me = role == IKE_ROLE_INITIATOR ? 0 : 1;
+    sa->lone_infos[1 - me] = 0;
+    bool info = msg->exchange_type == IKE_XCHG_INFORMATIONAL || msg->exchange_type == IKE2_XCHG_INFORMATIONAL;
+    bool deletes = ike_msg_has(msg, IKE_PL_DELETE) || ike2_msg_has(msg, IKE2_PL_DELETE); /* asks nothing */
+    if (!info || deletes || sa->lone_infos[me] == UINT16_MAX)
+        return;
+    sa->lone_last[me] = msg->time;
+    if (!sa->lone_infos[me]++) {
+        sa->lone_since[me] = msg->time;
+        sa->lone_since_frame[me] = msg->frame;
+    }
+}
+
 /* Messages the model does not analyse: marked, never guessed. */
 static bool not_analysed(const ike_msg_t *msg, ike_result_t *res)
 {
@@ -514,6 +569,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     }
     sa->last_frame = msg->frame;
     sa->last_time = msg->time;
+    note_liveness(sa, msg);
     if (!sa->rcookie && msg->rcookie)
         sa->rcookie = msg->rcookie;
 
@@ -552,6 +608,11 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     ex->sent_on_500 |= !msg->nat_t;
     if (ike_result_completes(res) && ex->kind != IKE_KIND_MAIN && ex->kind != IKE_KIND_AGGRESSIVE)
         ike_tunnels_note_child(model->tunnels, ex);
+    link_dpd(model, sa, msg, res);
+    if (msg->n_deleted)
+        ike_tunnels_note_delete(model->tunnels, msg);
+    if (msg->invalid_spi)
+        ike_tunnels_note_invalid_spi(model->tunnels, msg);
     if (msg->major_version == 2)
         return res;
     /* the proposals first: AM#2 carries the chosen hash and its NAT-D together */
@@ -575,6 +636,7 @@ ike_model_t *ike_model_new(const ike_model_config_t *config)
     model->last_sa_by_peers = g_hash_table_new(hash_u64, g_int64_equal);
     model->last_sa_by_pair = g_hash_table_new(hash_u64, g_int64_equal);
     model->orphan_sources = g_hash_table_new_full(hash_u64, g_int64_equal, g_free, NULL);
+    model->dpd_requests = g_hash_table_new_full(hash_u64, g_int64_equal, NULL, g_free);
     model->result_blocks = g_ptr_array_new_with_free_func(g_free);
     model->tunnels = ike_tunnels_new();
     return model;
@@ -602,6 +664,7 @@ void ike_model_free(ike_model_t *model)
     g_hash_table_destroy(model->last_sa_by_peers);
     g_hash_table_destroy(model->last_sa_by_pair);
     g_hash_table_destroy(model->orphan_sources);
+    g_hash_table_destroy(model->dpd_requests);
     g_ptr_array_free(model->result_blocks, TRUE);
     ike_tunnels_free(model->tunnels);
     g_free(model);

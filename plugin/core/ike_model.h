@@ -172,6 +172,11 @@ struct ike_sa {
     const ike_sa_t *next_between_peers; /* the next SA the same two addresses began, either way */
     const ike_sa_t *rekey_of; /* IKEv2: the established SA whose CREATE_CHILD_SA made this one */
     uint32_t peer_gone_in; /* first ICMP error quoting its message after phase 1 was done */
+    /* Informationals each side sent since the other's last message (DPD with nothing back,
+     * RFC 3706 / RFC 7296 2.4), by phase-1 role (0 initiator, 1 responder), and the first. */
+    uint16_t lone_infos[2];
+    uint32_t lone_since_frame[2];
+    double lone_since[2], lone_last[2];
     double first_time, last_time;
     ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
     bool roles_known;

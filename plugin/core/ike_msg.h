@@ -67,6 +67,7 @@ enum ike2_payload_type {
 enum ike2_notify_type {
     IKE2_N_INVALID_MAJOR_VERSION = 5,
     IKE2_N_INVALID_SYNTAX = 7,
+    IKE2_N_INVALID_SPI = 11,
     IKE2_N_NO_PROPOSAL_CHOSEN = 14,
     IKE2_N_INVALID_KE_PAYLOAD = 17,
     IKE2_N_AUTHENTICATION_FAILED = 24,
@@ -123,6 +124,7 @@ enum ike_notify_type {
     IKE_N_INVALID_COOKIE = 4,
     IKE_N_INVALID_EXCHANGE_TYPE = 7,
     IKE_N_INVALID_MESSAGE_ID = 9,
+    IKE_N_INVALID_SPI = 11,
     IKE_N_NO_PROPOSAL_CHOSEN = 14,
     IKE_N_PAYLOAD_MALFORMED = 16,
     IKE_N_INVALID_KEY_INFORMATION = 17,
@@ -157,6 +159,7 @@ typedef enum ike_xauth_status {
 #define IKE_MSG_MAX_NOTIFY 4
 #define IKE_MSG_MAX_TRANSFORMS 8
 #define IKE_MSG_MAX_NAT_D 3
+#define IKE_MSG_MAX_DELETED 4
 #define IKE_NAT_D_MAX_LEN 64 /* SHA2-512 */
 
 /* One phase-1 transform (RFC 2409 appendix A attribute values) or, with keys, one
@@ -232,6 +235,11 @@ typedef struct ike_msg {
     uint32_t child_spi; /* the first ESP or AH proposal's 4-byte SPI: Quick Mode (RFC 2408 3.5),
                          * IKEv2 SA payload (RFC 7296 3.3.1); read with keys; 0 if none */
     uint8_t sa_protocol; /* IKEv2: the first proposal's protocol (RFC 7296 3.3.1: 1 IKE, 2 AH, 3 ESP) */
+    bool has_dpd_sequence; /* an R-U-THERE or R-U-THERE-ACK with its sequence number (RFC 3706 */
+    uint32_t dpd_sequence; /* section 5.1: the notification data), read with keys */
+    uint8_t n_deleted; /* ESP/AH SPIs a readable Delete payload ends (RFC 2408 3.15, RFC 7296 */
+    uint32_t deleted_spi[IKE_MSG_MAX_DELETED]; /* 3.11: the sender's inbound SPIs) */
+    uint32_t invalid_spi; /* the SPI an INVALID-SPI notify names (IKEv1 11, IKEv2 INVALID_SPI 11), 0 if none */
     uint64_t digest; /* ike_digest() of the raw ISAKMP bytes */
     uint32_t length; /* the ISAKMP header's length field */
 } ike_msg_t;

@@ -299,6 +299,41 @@ static unsigned kind_of(unsigned type)
     return type < IKE_PL_FRAGMENT ? type : 0; /* 31 itself is unassigned: not a fragment */
 }
 
+/* What a notify's SPI and data say (RFC 2408 3.14): the DPD sequence number (RFC 3706
+ * 5.1: R-U-THERE and its ACK carry it as 4 bytes of data), the SPI INVALID-SPI names. */
+#define NOTIFY_SPI_SIZE_OFFSET 9
+#define NOTIFY_SPI_OFFSET 12
+static void read_notify_data(const uint8_t *p, size_t length, ike_msg_t *msg)
+{
+    if (length < NOTIFY_SPI_OFFSET)
+        return;
+    uint16_t code = be16(p + NOTIFY_TYPE_OFFSET);
+    size_t spi_size = p[NOTIFY_SPI_SIZE_OFFSET], data = NOTIFY_SPI_OFFSET + spi_size;
+    if ((code == IKE_N_R_U_THERE || code == IKE_N_R_U_THERE_ACK) && length >= data + 4 && !msg->has_dpd_sequence) {
+        msg->dpd_sequence = be32(p + data);
+        msg->has_dpd_sequence = true;
+    }
+    if (code == IKE_N_INVALID_SPI && spi_size == CHILD_SPI_SIZE && length >= data)
+        msg->invalid_spi = be32(p + NOTIFY_SPI_OFFSET);
+}
+
+/* A Delete payload's ESP or AH SPIs: protocol, SPI size, count, then the SPIs, at
+ * `at` (IKEv1 has the DOI before them, IKEv2 not). */
+#define DELETE_PROTOCOL_OFFSET 8
+#define DELETE_PROTOCOL_OFFSET_V2 4
+static void read_deleted_spis(const uint8_t *p, size_t length, size_t at, ike_msg_t *msg)
+{
+    if (length < at + 4 || !is_child_protocol(p[at]) || p[at + 1] != CHILD_SPI_SIZE)
+        return;
+    unsigned count = be16(p + at + 2);
+    for (unsigned i = 0; i < count && msg->n_deleted < IKE_MSG_MAX_DELETED; i++) {
+        size_t spi = at + 4 + (size_t)i * CHILD_SPI_SIZE;
+        if (spi + CHILD_SPI_SIZE > length)
+            return;
+        msg->deleted_spi[msg->n_deleted++] = be32(p + spi);
+    }
+}
+
 static void read_payload(unsigned type, const uint8_t *p, size_t length, ike_msg_t *msg)
 {
     size_t data_len = length - GENERIC_HEADER_SIZE;
@@ -309,6 +344,10 @@ static void read_payload(unsigned type, const uint8_t *p, size_t length, ike_msg
     case IKE_PL_NOTIFY:
         if (length >= NOTIFY_TYPE_OFFSET + 2 && msg->n_notify < IKE_MSG_MAX_NOTIFY)
             msg->notify[msg->n_notify++] = be16(p + NOTIFY_TYPE_OFFSET);
+        read_notify_data(p, length, msg);
+        break;
+    case IKE_PL_DELETE:
+        read_deleted_spis(p, length, DELETE_PROTOCOL_OFFSET, msg);
         break;
     case IKE_PL_ID: /* in Quick Mode: the proxy IDs */
         if (msg->exchange_type == IKE_XCHG_QUICK && length >= ID_DATA_OFFSET && msg->n_proxy_ids < 2) {
@@ -379,6 +418,8 @@ static void read_notify_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
         msg->notify[msg->n_notify++] = code;
     if (code == IKE2_N_INVALID_KE_PAYLOAD && data_len >= 2)
         msg->ke_group = be16(p + data);
+    if (code == IKE2_N_INVALID_SPI && data_len >= CHILD_SPI_SIZE) /* RFC 7296 3.10.1: the SPI is the data */
+        msg->invalid_spi = be32(p + data);
     bool nat_d = code == IKE2_N_NAT_DETECTION_SOURCE_IP || code == IKE2_N_NAT_DETECTION_DESTINATION_IP;
     if (!nat_d || !data_len || data_len > IKE_NAT_D_MAX_LEN || msg->n_nat_d >= IKE_MSG_MAX_NAT_D)
         return;
@@ -442,6 +483,8 @@ unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t
             msg->ke_group = be16(p + 4);
         else if (type == IKE2_PL_SA)
             read_child_spi_v2(p, length, msg);
+        else if (type == IKE2_PL_DELETE)
+            read_deleted_spis(p, length, DELETE_PROTOCOL_OFFSET_V2, msg);
         type = p[0];
         off += length;
     }

@@ -36,6 +36,8 @@ struct child_entry {
     ike_esp_flow_t *flows;
     ike_endpoint_t initiator, responder;
     uint32_t completed_in;
+    uint32_t deleted_in; /* a readable Delete of one of its SPIs */
+    uint32_t invalid_spi_in; /* an INVALID-SPI notify naming one of its SPIs */
     bool has_dir[2];
     bool ike_rekey; /* a CREATE_CHILD_SA that rekeyed the IKE SA: no IPsec SA */
 };
@@ -123,6 +125,44 @@ void ike_tunnels_note_ike_rekey(ike_tunnels_t *t, const ike_sa_t *old)
     child_entry_t *entry = newest ? g_hash_table_lookup(t->children, newest) : NULL;
     if (entry && !entry->flows)
         entry->ike_rekey = true;
+}
+
+/* The child an SPI belongs to: the negotiation's own, else the flow that carried it. */
+static child_entry_t *entry_of_spi(const ike_tunnels_t *t, uint32_t spi)
+{
+    child_entry_t *entry = g_hash_table_lookup(t->spi_owner, GUINT_TO_POINTER(spi));
+    for (ike_esp_flow_t *f = g_hash_table_lookup(t->flows_by_spi, GUINT_TO_POINTER(spi)); f && !entry;
+         f = f->next_same_spi)
+        entry = f->entry;
+    return entry;
+}
+
+void ike_tunnels_note_delete(ike_tunnels_t *t, const ike_msg_t *msg)
+{
+    for (unsigned i = 0; i < msg->n_deleted; i++) {
+        child_entry_t *entry = entry_of_spi(t, msg->deleted_spi[i]);
+        if (entry && !entry->deleted_in)
+            entry->deleted_in = msg->frame;
+    }
+}
+
+void ike_tunnels_note_invalid_spi(ike_tunnels_t *t, const ike_msg_t *msg)
+{
+    child_entry_t *entry = msg->invalid_spi ? entry_of_spi(t, msg->invalid_spi) : NULL;
+    if (entry && !entry->invalid_spi_in)
+        entry->invalid_spi_in = msg->frame;
+}
+
+uint32_t ike_tunnels_deleted_in(const ike_tunnels_t *t, const ike_exchange_t *child)
+{
+    const child_entry_t *entry = g_hash_table_lookup(t->children, child);
+    return entry ? entry->deleted_in : 0;
+}
+
+uint32_t ike_tunnels_invalid_spi_in(const ike_tunnels_t *t, const ike_exchange_t *child)
+{
+    const child_entry_t *entry = g_hash_table_lookup(t->children, child);
+    return entry ? entry->invalid_spi_in : 0;
 }
 
 /* ---- flows ------------------------------------------------------------------------- */

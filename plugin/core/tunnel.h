@@ -48,6 +48,14 @@ void ike_tunnels_note_child(ike_tunnels_t *tunnels, const ike_exchange_t *child)
  * therefore an IKE SA rekey and made no IPsec SA (unless ESP already crossed it). */
 void ike_tunnels_note_ike_rekey(ike_tunnels_t *tunnels, const ike_sa_t *old);
 
+/* Called by the model: a readable Delete (keys) ends the children whose SPIs it lists; an
+ * INVALID-SPI notify (IKEv1 11, IKEv2 INVALID_SPI) says its sender has no SA for one. */
+void ike_tunnels_note_delete(ike_tunnels_t *tunnels, const ike_msg_t *msg);
+void ike_tunnels_note_invalid_spi(ike_tunnels_t *tunnels, const ike_msg_t *msg);
+/* Their frames for a child, 0 if none. */
+uint32_t ike_tunnels_deleted_in(const ike_tunnels_t *tunnels, const ike_exchange_t *child);
+uint32_t ike_tunnels_invalid_spi_in(const ike_tunnels_t *tunnels, const ike_exchange_t *child);
+
 /* First pass: count an ESP frame; its flow (NULL when nothing could be tied). */
 const ike_esp_flow_t *ike_tunnels_add_esp(ike_tunnels_t *tunnels, const ike_esp_msg_t *esp);
 /* Any pass: the flow of an ESP frame counted before, NULL if none. */
@@ -72,17 +80,32 @@ uint32_t ike_tunnels_completed_in(const ike_tunnels_t *tunnels, const ike_exchan
 /* ESP frames no child could be given. */
 uint32_t ike_tunnels_unmatched(const ike_tunnels_t *tunnels);
 
-/* The verdict on a tunnel's traffic, one table (tunnel.c) like rules.c's. */
+/* The verdict on a tunnel's traffic: state x evidence -> cause, one table
+ * (tunnel_verdict.c) like rules.c's. */
 typedef enum ike_tunnel_state {
     IKE_TUNNEL_NOT_A_TUNNEL = 0, /* not a complete child */
     IKE_TUNNEL_TWO_WAY,
     IKE_TUNNEL_ONE_WAY, /* one direction only, for longer than the silence threshold */
     IKE_TUNNEL_ONE_WAY_SO_FAR, /* one direction only, too short a time to judge */
     IKE_TUNNEL_NO_TRAFFIC,
+    IKE_TUNNEL_WENT_ONE_WAY, /* both ways, then one side stopped while the other went on */
+    IKE_TUNNEL_ANY_STATE, /* rule tables only */
 } ike_tunnel_state_t;
 
+/* What else the capture shows about the child's life, strongest first. */
+typedef enum ike_tunnel_evidence {
+    IKE_TUNNEL_EV_NONE = 0,
+    IKE_TUNNEL_EV_INVALID_SPI, /* the silent side answered the ESP with INVALID-SPI */
+    IKE_TUNNEL_EV_ESP_AFTER_DELETE, /* ESP went on after a Delete of the child (keys) */
+    IKE_TUNNEL_EV_NEW_SA, /* the silent side began a new IKE SA while the ESP went one way */
+    IKE_TUNNEL_EV_PEER_GONE, /* DPD or other Informationals unanswered, or ICMP: the peer is gone */
+    IKE_TUNNEL_EV_DELETED, /* a Delete ended it, and the ESP with it */
+    IKE_TUNNEL_EV_ANY, /* rule tables only */
+} ike_tunnel_evidence_t;
+
 typedef struct ike_tunnel_rule {
-    uint8_t state; /* ike_tunnel_state_t */
+    uint8_t state; /* ike_tunnel_state_t, or ANY_STATE */
+    uint8_t evidence; /* ike_tunnel_evidence_t, or EV_ANY */
     const char *cause; /* public id: "one-way-esp", "no-traffic"; NULL for a healthy state */
     const char *summary;
     const char *candidates;
@@ -92,7 +115,9 @@ typedef struct ike_tunnel_rule {
 
 typedef struct ike_tunnel_verdict {
     uint8_t state; /* ike_tunnel_state_t */
-    ike_role_t silent; /* ONE_WAY: the child's side whose ESP never appears */
+    uint8_t evidence; /* ike_tunnel_evidence_t */
+    uint32_t evidence_frame; /* the frame that shows it, 0 if none */
+    ike_role_t silent; /* ONE_WAY, WENT_ONE_WAY, PEER_GONE: the child's side that went quiet */
     ike_esp_stats_t dir[2]; /* by ike_esp_dir_t */
     uint32_t frame; /* where to show it: the frame that completed the child */
     const ike_tunnel_rule_t *rule; /* NULL for NOT_A_TUNNEL */
@@ -104,7 +129,7 @@ void ike_tunnel_judge(const ike_tunnels_t *tunnels, const ike_exchange_t *child,
  * its child; false when the SA completed no child. */
 bool ike_tunnel_judge_sa(const ike_tunnels_t *tunnels, const ike_sa_t *sa, const ike_diag_context_t *ctx,
                          ike_tunnel_verdict_t *out, const ike_exchange_t **child);
-/* "two-way", "one-way-esp", "one-way-so-far", "no-traffic" */
+/* "two-way", "one-way-esp", "one-way-so-far", "no-traffic", "went-one-way" */
 const char *ike_tunnel_state_name(const ike_tunnel_verdict_t *v);
 /* The sentence, written once for every view: "One-way ESP: QM1 carried 8 packets from the
  * initiator 198.51.100.1 and none back in 14.2 s; likely ... Check: ..." */

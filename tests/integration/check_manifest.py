@@ -156,6 +156,9 @@ def check_fields(cap, frames, tag, errors, with_keys):
             return
         headers[num] = (fr.isakmp["isakmp.ispi"], fr.isakmp.get("isakmp.messageid", ""))
     want = derive.derive(cap, headers)
+    if with_keys:  # RFC 3706: an R-U-THERE and its ACK, readable with keys, are linked
+        for request, ack in cap.dpd:
+            want[request]["response_in"], want[ack]["request_in"] = ack, request
     def outcome(e, keys):
         return (e.expected(keys) or ("none",))[0]
     stalled = {(e.sa, e.name): e for e in cap.exchanges if outcome(e, with_keys) == "stalled"}

@@ -62,6 +62,7 @@ class Capture:
     # the tunnel's life (README, "The tunnel's life")
     esp: Dict[int, tuple] = field(default_factory=dict)  # ESP frame -> (sa, child, I>R|R>I), ("-", "-", "-") unmatched
     tunnels: Dict[tuple, tuple] = field(default_factory=dict)  # (sa, child) -> (state, silent side or None)
+    dpd: List[tuple] = field(default_factory=list)  # (R-U-THERE frame, its ACK's frame), linked with keys
 
 
 def parse(path):
@@ -119,6 +120,8 @@ def parse(path):
                 current.where[(int(tokens[0]), tokens[1])] = tokens[2]
             elif word == "esp":
                 current.esp[int(tokens[0])] = tuple(tokens[1:4])
+            elif word == "dpd":
+                current.dpd.append((int(tokens[0]), int(tokens[1])))
             elif word == "tunnel":
                 current.tunnels[(int(tokens[0]), tokens[1])] = (tokens[2], tokens[3] if len(tokens) > 3 else None)
             elif word == "keys":

@@ -144,6 +144,55 @@ static void test_rekey_by_peers(void)
     ike_model_free(c.model);
 }
 
+/* Both ways, then the responder goes quiet and the initiator's DPD goes unanswered. */
+static void test_dead_peer(void)
+{
+    conv_t c;
+    build_tunnel(&c, false);
+    esp(&c, PEER_A, 0x1000u, 1, 1);
+    esp(&c, PEER_B, 0x2000u, 1, 0.01);
+    ike_tunnel_verdict_t v;
+    send_info(&c, PEER_A, 0x7001, true, 0); /* a burst of two: a teardown's Deletes, not DPD */
+    send_info(&c, PEER_A, 0x7002, true, 0);
+    judge(&c, c.time + 30, &v);
+    g_assert_cmpstr(ike_tunnel_state_name(&v), ==, "two-way");
+    send_info(&c, PEER_A, 0x7003, true, 0); /* now spread over seconds */
+    c.time += 4;
+    send_info(&c, PEER_A, 0x7004, true, 0);
+    judge(&c, c.time + 30, &v);
+    g_assert_cmpstr(ike_tunnel_state_name(&v), ==, "dead-peer");
+    g_assert_cmpint(v.silent, ==, IKE_ROLE_RESPONDER);
+    /* anything from the responder: alive */
+    send_info(&c, PEER_B, 0x7005, true, 0);
+    judge(&c, c.time + 30, &v);
+    g_assert_cmpstr(ike_tunnel_state_name(&v), ==, "two-way");
+    ike_model_free(c.model);
+}
+
+/* With keys: a Delete of the child's SPI, and ESP that goes on after it. */
+static void test_esp_after_delete(void)
+{
+    conv_t c;
+    build_tunnel(&c, true);
+    esp(&c, PEER_A, SPI_TO_B, 1, 1);
+    esp(&c, PEER_B, SPI_TO_A, 1, 0.01);
+    ike_msg_t del = build_info(&c, PEER_B, 0x7001, true, 0);
+    del.payloads |= IKE_PL_BIT(IKE_PL_DELETE);
+    del.n_deleted = 1;
+    del.deleted_spi[0] = SPI_TO_B; /* B deletes the SA it receives on */
+    ike_result_t *deleted = send_msg(&c, PEER_B, del, 1);
+    ike_tunnel_verdict_t v;
+    judge(&c, c.time, &v);
+    g_assert_cmpint(v.evidence, ==, IKE_TUNNEL_EV_DELETED);
+    g_assert_cmpstr(ike_tunnel_state_name(&v), ==, "two-way");
+    esp(&c, PEER_A, SPI_TO_B, 2, 1);
+    judge(&c, c.time, &v);
+    g_assert_cmpstr(ike_tunnel_state_name(&v), ==, "stale-spi");
+    g_assert_cmpuint(v.evidence_frame, ==, deleted->frame);
+    g_assert_cmpuint(ike_tunnels_deleted_in(ike_model_tunnels(c.model), quick_mode(&c)), ==, deleted->frame);
+    ike_model_free(c.model);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -152,5 +201,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tunnel/by-peers-one-way-and-gaps", test_by_peers_one_way_and_gaps);
     g_test_add_func("/tunnel/no-traffic", test_no_traffic_and_not_a_tunnel);
     g_test_add_func("/tunnel/rekey-by-peers", test_rekey_by_peers);
+    g_test_add_func("/tunnel/dead-peer", test_dead_peer);
+    g_test_add_func("/tunnel/esp-after-delete", test_esp_after_delete);
     return g_test_run();
 }
