@@ -23,6 +23,7 @@ static const char *const reassembled_datagrams[] = { "Reassembled IPv4", "Reasse
 #define REASSEMBLED_MESSAGE "Reassembled ISAKMP"
 #define DECRYPTED_BODY "Decrypted IKE"
 #define DECRYPTED_BODY_V2 "Decrypted Data"
+#define REASSEMBLED_BODY_V2 "Reassembled IKE2 ISAKMP" /* decrypted SKF fragments, RFC 7383 */
 
 /* Protocol ids of the layers a frame is tested for, resolved once. */
 static int proto_isakmp = -1, proto_udpencap = -1, proto_icmp = -1, proto_icmpv6 = -1, proto_esp = -1;
@@ -148,6 +149,7 @@ static void read_body(packet_info *pinfo, const ike_bytes_t *message, ike_msg_t 
  * the SK payload (keys in ikev2_decryption_table), the chain inside it. */
 static void read_body_v2(packet_info *pinfo, const ike_bytes_t *message, ike_msg_t *msg)
 {
+    tvbuff_t *decrypted;
     size_t declared = msg->length > IKE_HEADER_SIZE ? msg->length - IKE_HEADER_SIZE : 0;
     ike_bytes_t body = { message->data + IKE_HEADER_SIZE, message->captured - IKE_HEADER_SIZE,
                          message->reported - IKE_HEADER_SIZE };
@@ -158,7 +160,13 @@ static void read_body_v2(packet_info *pinfo, const ike_bytes_t *message, ike_msg
     body.reported = declared;
     body.captured = MIN(body.captured, declared);
     unsigned inner = ike2_parse_body(&body, msg->next_payload, msg);
-    tvbuff_t *decrypted = inner ? compat_data_source_tvb(pinfo, DECRYPTED_BODY_V2) : NULL;
+    tvbuff_t *reassembled = ike2_msg_has(msg, IKE2_PL_SKF) ? compat_data_source_tvb(pinfo, REASSEMBLED_BODY_V2) : NULL;
+    if (reassembled) { /* the last fragment, with keys: the whole message's payloads */
+        inner = IKE2_FIRST_TYPE_UNKNOWN;
+        decrypted = reassembled;
+    } else {
+        decrypted = inner ? compat_data_source_tvb(pinfo, DECRYPTED_BODY_V2) : NULL;
+    }
     if (!decrypted)
         return;
     ike_msg_t clear = *msg;

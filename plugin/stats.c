@@ -435,11 +435,13 @@ static void json_tunnel(GString *s, const ike_exchange_t *ex, const ike_diag_con
     g_string_append_c(s, '{');
     json_string(s, "state", ike_tunnel_state_name(&v));
     json_string(s, "cause", v.rule->cause);
-    json_string(s, "silent", v.state == IKE_TUNNEL_ONE_WAY ? ike_role_name(v.silent) : NULL);
+    json_string(s, "silent", v.rule->cause && v.silent ? ike_role_name(v.silent) : NULL);
     json_uint(s, "encaps", v.dir[IKE_ESP_I_TO_R].packets);
     json_uint(s, "decaps", v.dir[IKE_ESP_R_TO_I].packets);
     json_direction(s, "i_to_r", &v.dir[IKE_ESP_I_TO_R]);
     json_direction(s, "r_to_i", &v.dir[IKE_ESP_R_TO_I]);
+    json_key(s, "ambiguous");
+    g_string_append(s, v.ambiguous ? "true" : "false");
     json_string(s, "text", ike_tunnel_text(ex, &v, text, sizeof text));
     g_string_append_c(s, '}');
 }

@@ -608,6 +608,8 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     ex->sent_on_500 |= !msg->nat_t;
     if (ike_result_completes(res) && ex->kind != IKE_KIND_MAIN && ex->kind != IKE_KIND_AGGRESSIVE)
         ike_tunnels_note_child(model->tunnels, ex);
+    if (msg->child_spi) /* a fragmented answer completes with fragment 1, its SPI comes with the last */
+        ike_tunnels_note_child_spi(model->tunnels, ex);
     link_dpd(model, sa, msg, res);
     if (msg->n_deleted)
         ike_tunnels_note_delete(model->tunnels, msg);

@@ -69,5 +69,8 @@ void ike_parse_body(const ike_bytes_t *body, ike_msg_t *msg);
  * ends the walk: returns the first payload type inside it, for the body the dissector
  * decrypted, else 0. */
 unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t *msg);
+/* The first type of a chain reassembled from SKF fragments, whose type only fragment 1
+ * names (RFC 7383 section 2.5): walked for its lengths, read from the second payload on. */
+#define IKE2_FIRST_TYPE_UNKNOWN 255u
 
 #endif

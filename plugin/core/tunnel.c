@@ -39,6 +39,7 @@ struct child_entry {
     uint32_t deleted_in; /* a readable Delete of one of its SPIs */
     uint32_t invalid_spi_in; /* an INVALID-SPI notify naming one of its SPIs */
     bool has_dir[2];
+    bool ambiguous; /* a candidate of ESP that could as well be another child's */
     bool ike_rekey; /* a CREATE_CHILD_SA that rekeyed the IKE SA: no IPsec SA */
 };
 
@@ -113,6 +114,15 @@ void ike_tunnels_note_child(ike_tunnels_t *t, const ike_exchange_t *child)
         g_hash_table_insert(t->newest_by_pair, key, entry);
     } else {
         g_hash_table_insert(t->newest_by_pair, &pair, entry); /* keeps the stored key */
+    }
+}
+
+void ike_tunnels_note_child_spi(ike_tunnels_t *t, const ike_exchange_t *child)
+{
+    child_entry_t *entry = g_hash_table_lookup(t->children, child);
+    if (entry) {
+        own_spi(t, entry, child->child_spi[IKE_ESP_I_TO_R]);
+        own_spi(t, entry, child->child_spi[IKE_ESP_R_TO_I]);
     }
 }
 
@@ -191,21 +201,38 @@ static child_entry_t *by_spi(const ike_tunnels_t *t, const ike_esp_msg_t *esp, i
     return to_receiver && entry->child->child_spi[*dir] == esp->spi ? entry : NULL;
 }
 
-/* Without keys: the newest child between the two addresses with no SPI yet that way. */
-static child_entry_t *by_peers(const ike_tunnels_t *t, const ike_esp_msg_t *esp, ike_esp_dir_t *dir)
+static bool candidate(const child_entry_t *entry, const ike_esp_msg_t *esp, ike_esp_dir_t *dir)
+{
+    bool same_peers = (ike_same_address(&entry->initiator, &esp->src) && ike_same_address(&entry->responder, &esp->dst))
+        || (ike_same_address(&entry->initiator, &esp->dst) && ike_same_address(&entry->responder, &esp->src));
+    if (!same_peers || entry->ike_rekey)
+        return false;
+    *dir = dir_of(entry, &esp->src);
+    return !entry->has_dir[*dir] && !entry->child->child_spi[*dir];
+}
+
+/* Without keys: the newest child between the two addresses with no SPI yet that way.  A
+ * rekey's new SPIs go to the new child so.  When older ones wait too (parallel children:
+ * one per crypto ACL line, or a simultaneous initiation), nothing says which: all of them
+ * are marked, and judged together. */
+static child_entry_t *by_peers(const ike_tunnels_t *t, const ike_esp_msg_t *esp, ike_esp_dir_t *dir, bool *ambiguous)
 {
     uint64_t pair = ike_peers_key(&esp->src, &esp->dst);
+    child_entry_t *chosen = NULL;
+    ike_esp_dir_t d;
+    *ambiguous = false;
     child_entry_t *entry = g_hash_table_lookup(t->newest_by_pair, &pair);
     for (unsigned n = 0; entry && n < MAX_CANDIDATES; entry = entry->older_between_peers, n++) {
-        bool same_peers = (ike_same_address(&entry->initiator, &esp->src) && ike_same_address(&entry->responder, &esp->dst))
-            || (ike_same_address(&entry->initiator, &esp->dst) && ike_same_address(&entry->responder, &esp->src));
-        if (!same_peers || entry->ike_rekey)
+        if (!candidate(entry, esp, &d))
             continue;
-        *dir = dir_of(entry, &esp->src);
-        if (!entry->has_dir[*dir] && !entry->child->child_spi[*dir])
-            return entry;
+        if (chosen) {
+            *ambiguous = chosen->ambiguous = entry->ambiguous = true;
+        } else {
+            chosen = entry;
+            *dir = d;
+        }
     }
-    return NULL;
+    return chosen;
 }
 
 static ike_esp_flow_t *new_flow(ike_tunnels_t *t, const ike_esp_msg_t *esp)
@@ -217,8 +244,9 @@ static ike_esp_flow_t *new_flow(ike_tunnels_t *t, const ike_esp_msg_t *esp)
     child_entry_t *entry = by_spi(t, esp, &dir);
     flow->match = IKE_ESP_MATCH_SPI;
     if (!entry) {
-        entry = by_peers(t, esp, &dir);
-        flow->match = entry ? IKE_ESP_MATCH_PEERS : IKE_ESP_MATCH_NONE;
+        bool ambiguous;
+        entry = by_peers(t, esp, &dir, &ambiguous);
+        flow->match = !entry ? IKE_ESP_MATCH_NONE : ambiguous ? IKE_ESP_MATCH_AMBIGUOUS : IKE_ESP_MATCH_PEERS;
     }
     flow->dir = (uint8_t)dir;
     if (entry) {
@@ -305,16 +333,33 @@ static void add_stats(ike_esp_stats_t *sum, const ike_esp_stats_t *s)
     sum->missing += s->missing;
 }
 
+/* The ESP of every ambiguous child between the same peers as `child`, one way. */
+static void group_stats(const ike_tunnels_t *t, const child_entry_t *entry, const ike_endpoint_t *from,
+                        ike_esp_stats_t *out)
+{
+    uint64_t pair = ike_peers_key(&entry->initiator, &entry->responder);
+    const child_entry_t *e = g_hash_table_lookup(t->newest_by_pair, &pair);
+    for (unsigned n = 0; e && n < MAX_CANDIDATES; e = e->older_between_peers, n++)
+        for (const ike_esp_flow_t *f = e->ambiguous ? e->flows : NULL; f; f = f->next_of_child) {
+            bool sent_by = f->match == IKE_ESP_MATCH_AMBIGUOUS
+                && ike_same_address(f->dir == IKE_ESP_I_TO_R ? &e->initiator : &e->responder, from);
+            if (sent_by)
+                add_stats(out, &f->stats);
+        }
+}
+
 bool ike_tunnels_child_stats(const ike_tunnels_t *t, const ike_exchange_t *child, ike_esp_dir_t dir,
                              ike_esp_stats_t *out)
 {
     memset(out, 0, sizeof *out);
     const child_entry_t *entry = g_hash_table_lookup(t->children, child);
-    if (!entry || entry->ike_rekey)
+    if (!entry || entry->ike_rekey || !child->sa->phase1_done) /* IKEv2: an IKE_AUTH refused after all */
         return false;
     for (const ike_esp_flow_t *f = entry->flows; f; f = f->next_of_child)
-        if (f->dir == dir)
+        if (f->dir == dir && f->match != IKE_ESP_MATCH_AMBIGUOUS)
             add_stats(out, &f->stats);
+    if (entry->ambiguous)
+        group_stats(t, entry, dir == IKE_ESP_I_TO_R ? &entry->initiator : &entry->responder, out);
     return true;
 }
 
@@ -325,3 +370,10 @@ uint32_t ike_tunnels_completed_in(const ike_tunnels_t *t, const ike_exchange_t *
 }
 
 uint32_t ike_tunnels_unmatched(const ike_tunnels_t *t) { return t->unmatched; }
+
+bool ike_tunnels_child_ambiguous(const ike_tunnels_t *t, const ike_exchange_t *child)
+{
+    const child_entry_t *entry = g_hash_table_lookup(t->children, child);
+    return entry && entry->ambiguous;
+}
+

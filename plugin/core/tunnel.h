@@ -21,6 +21,7 @@ typedef enum ike_esp_match {
     IKE_ESP_MATCH_NONE = 0, /* no negotiation in the capture made this SPI */
     IKE_ESP_MATCH_SPI, /* the negotiation's own SPI (read with keys) */
     IKE_ESP_MATCH_PEERS, /* a new SPI between the child's peers, after it completed */
+    IKE_ESP_MATCH_AMBIGUOUS, /* the same, with several such children: given to the newest */
 } ike_esp_match_t;
 
 typedef enum ike_esp_dir {
@@ -44,6 +45,8 @@ void ike_tunnels_free(ike_tunnels_t *tunnels);
 /* Called by the model: a child completed (the final message of a Quick Mode, an IKE_AUTH
  * or CREATE_CHILD_SA response that refused nothing). */
 void ike_tunnels_note_child(ike_tunnels_t *tunnels, const ike_exchange_t *child);
+/* Called by the model: an SPI read after the child completed (the last SKF fragment). */
+void ike_tunnels_note_child_spi(ike_tunnels_t *tunnels, const ike_exchange_t *child);
 /* Called by the model: a new IKE SA came out of `old`'s newest CREATE_CHILD_SA, which was
  * therefore an IKE SA rekey and made no IPsec SA (unless ESP already crossed it). */
 void ike_tunnels_note_ike_rekey(ike_tunnels_t *tunnels, const ike_sa_t *old);
@@ -118,6 +121,8 @@ typedef struct ike_tunnel_verdict {
     uint8_t evidence; /* ike_tunnel_evidence_t */
     uint32_t evidence_frame; /* the frame that shows it, 0 if none */
     ike_role_t silent; /* ONE_WAY, WENT_ONE_WAY, PEER_GONE: the child's side that went quiet */
+    bool ambiguous; /* without keys: the ESP of all the children between these peers that could be its */
+    const ike_exchange_t *paired_with; /* TWO_WAY across two children: the one the other way went on */
     ike_esp_stats_t dir[2]; /* by ike_esp_dir_t */
     uint32_t frame; /* where to show it: the frame that completed the child */
     const ike_tunnel_rule_t *rule; /* NULL for NOT_A_TUNNEL */
@@ -138,6 +143,9 @@ const char *ike_tunnel_text(const ike_exchange_t *child, const ike_tunnel_verdic
 const char *ike_tunnel_counters(const ike_tunnel_verdict_t *v, char *buf, size_t size);
 /* "I→R" / "R→I" */
 const char *ike_esp_dir_name(ike_esp_dir_t dir);
-const char *ike_esp_match_name(ike_esp_match_t match); /* "spi", "peers", "none" */
+const char *ike_esp_match_name(ike_esp_match_t match); /* "spi", "peers", "ambiguous", "none" */
+/* Without keys, ESP between the child's peers that could as well be another child's (several
+ * complete children waited for their first ESP): its verdict is the group's. */
+bool ike_tunnels_child_ambiguous(const ike_tunnels_t *tunnels, const ike_exchange_t *child);
 
 #endif

@@ -118,6 +118,36 @@ static void judge_state(ike_tunnel_verdict_t *v, const ike_diag_context_t *ctx)
     }
 }
 
+/* One way on this child, and the other way on a sibling under the same IKE SA at the same
+ * time: after a simultaneous initiation each side sends on the child it installed last
+ * (RFC 2409 leaves duplicate SAs to the peers), so the tunnel works both ways. */
+static void pair_with_sibling(const ike_tunnels_t *t, const ike_exchange_t *child, ike_tunnel_verdict_t *v,
+                              const ike_diag_context_t *ctx)
+{
+    bool one_way = v->state == IKE_TUNNEL_ONE_WAY || v->state == IKE_TUNNEL_ONE_WAY_SO_FAR;
+    if (!one_way || v->ambiguous)
+        return;
+    const ike_esp_stats_t *seen = &v->dir[dir_from(v->silent) == IKE_ESP_I_TO_R ? IKE_ESP_R_TO_I : IKE_ESP_I_TO_R];
+    const ike_endpoint_t *silent = v->silent == IKE_ROLE_INITIATOR ? &child->initiator : NULL;
+    for (const ike_exchange_t *ex = child->sa->exchanges; ex; ex = ex->next_in_sa) {
+        ike_esp_stats_t back;
+        if (ex == child || !ex->initiator_known)
+            continue;
+        bool silent_began_it = silent ? ike_same_address(&ex->initiator, silent)
+                                      : !ike_same_address(&ex->initiator, &child->initiator);
+        ike_esp_dir_t from_silent = silent_began_it ? IKE_ESP_I_TO_R : IKE_ESP_R_TO_I;
+        if (!ike_tunnels_child_stats(t, ex, from_silent, &back) || !back.packets)
+            continue;
+        bool overlap = back.first_time <= seen->last_time + ctx->silence_threshold
+            && back.last_time + ctx->silence_threshold >= seen->first_time;
+        if (overlap) {
+            v->state = IKE_TUNNEL_TWO_WAY;
+            v->paired_with = ex;
+            return;
+        }
+    }
+}
+
 static uint32_t last_esp_frame(const ike_tunnel_verdict_t *v)
 {
     return MAX(v->dir[0].last_frame, v->dir[1].last_frame);
@@ -195,6 +225,8 @@ void ike_tunnel_judge(const ike_tunnels_t *t, const ike_exchange_t *child, const
         return;
     out->frame = ike_tunnels_completed_in(t, child);
     judge_state(out, ctx);
+    out->ambiguous = ike_tunnels_child_ambiguous(t, child);
+    pair_with_sibling(t, child, out, ctx);
     gather_evidence(t, child, out);
     out->rule = rule_for((ike_tunnel_state_t)out->state, (ike_tunnel_evidence_t)out->evidence);
 }
@@ -239,7 +271,8 @@ const char *ike_esp_dir_name(ike_esp_dir_t dir) { return dir == IKE_ESP_I_TO_R ?
 
 const char *ike_esp_match_name(ike_esp_match_t match)
 {
-    return match == IKE_ESP_MATCH_SPI ? "spi" : match == IKE_ESP_MATCH_PEERS ? "peers" : "none";
+    static const char *const names[] = { "none", "spi", "peers", "ambiguous" };
+    return (unsigned)match < G_N_ELEMENTS(names) ? names[match] : "none";
 }
 
 const char *ike_tunnel_counters(const ike_tunnel_verdict_t *v, char *buf, size_t size)
@@ -312,8 +345,20 @@ static void traffic_words(const ike_exchange_t *child, const ike_tunnel_verdict_
                  packets(from_other->packets));
         break;
     default:
-        snprintf(buf, size, "%s carried %u %s from its initiator and %u back", name, to_r->packets,
-                 packets(to_r->packets), to_i->packets);
+        if (v->paired_with) {
+            char other[16];
+            snprintf(buf, size, "%s carried %u %s from its initiator and %u back, and the other way went on %s (each "
+                     "side sends on the child it installed last)", name, to_r->packets, packets(to_r->packets),
+                     to_i->packets, ike_exchange_name(v->paired_with, other, sizeof other));
+        } else {
+            snprintf(buf, size, "%s carried %u %s from its initiator and %u back", name, to_r->packets,
+                     packets(to_r->packets), to_i->packets);
+        }
+    }
+    if (v->ambiguous) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, " (without keys: the ESP of all the children between these peers that "
+                 "waited for traffic together; the SPIs do not tell which carried it)");
     }
 }
 
@@ -334,14 +379,18 @@ const char *ike_tunnel_text(const ike_exchange_t *child, const ike_tunnel_verdic
                  evidence);
         return buf;
     }
-    /* without keys a CREATE_CHILD_SA that rekeyed the IKE SA shows no protocol */
-    bool maybe_ike = v->state == IKE_TUNNEL_NO_TRAFFIC && child->kind == IKE_KIND_CHILD && !child->child_spi[0]
-        && !child->child_spi[1];
+    /* without keys an IKEv2 answer hides whether it refused the child (TS_UNACCEPTABLE,
+     * NO_PROPOSAL_CHOSEN inside an accepted IKE_AUTH), and a CREATE_CHILD_SA its protocol */
+    bool unread = v->state == IKE_TUNNEL_NO_TRAFFIC && ike_kind_version((ike_kind_t)child->kind) == 2
+        && !child->child_spi[0] && !child->child_spi[1];
+    const char *hedge = !unread ? ""
+        : child->kind == IKE_KIND_CHILD ? " (unless, unreadable without keys, its answer refused the child or it rekeyed the IKE SA)"
+                                        : " (unless, unreadable without keys, its answer refused the child)";
     char summary[32];
     g_strlcpy(summary, r->summary, sizeof summary);
     summary[0] = g_ascii_toupper(summary[0]);
     snprintf(buf, size, "%s: %s (%s, as the initiator counts)%s%s; likely %s. Check: %s", summary, traffic, counters,
-             evidence, maybe_ike ? " (unless, unreadable without keys, it rekeyed the IKE SA)" : "", r->candidates,
+             evidence, hedge, r->candidates,
              r->check);
     return buf;
 }

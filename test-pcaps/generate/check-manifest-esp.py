@@ -19,7 +19,11 @@ For every block (or those named):
     keys, where tshark decrypts the child exchange's SA payloads, the I>R SPI is the one
     of the answer (the responder's inbound SPI) and the R>I SPI the request's;
   - `tunnel` lines: one per child with `esp` lines (and maybe others: `no-traffic`), each
-    state what the `esp` lines of that child say.
+    state what the `esp` lines of that child say, or what the rest of the capture says on
+    top: `dead-peer` when one side sent two Informationals or more, a second apart or
+    more, after the other side's last ISAKMP packet (DPD with nothing back); `two-way`
+    for a child one way whose other way went on a sibling child of the same IKE SA (each
+    side sending on the child it installed last, after a simultaneous initiation).
 Exit 1 on any mismatch.
 """
 import os
@@ -38,7 +42,8 @@ _spec.loader.exec_module(esp_lines)
 
 DIR = esp_lines.DIR
 MANIFEST = esp_lines.MANIFEST
-STATES = {"two-way", "no-traffic", "one-way-esp"}
+STATES = {"two-way", "no-traffic", "one-way-esp", "dead-peer"}
+DPD_MIN_INTERVAL = 1.0  # seconds: a burst of Informationals is a teardown, DPD asks at an interval
 
 
 def blocks():
@@ -185,9 +190,43 @@ def check(capname, block):
         dirs = seen.get(key, set())
         want = {frozenset(["I>R", "R>I"]): "two-way", frozenset(["I>R"]): "one-way-esp responder",
                 frozenset(["R>I"]): "one-way-esp initiator", frozenset(): "no-traffic"}[frozenset(dirs)]
-        if state != want:
+        pair = want.startswith("one-way") and paired(key, dirs, esp_l, frames, ex)
+        if state == "dead-peer":
+            if not unanswered_informationals(cap):
+                err("tunnel %d %s dead-peer, but no side's Informationals went unanswered" % key)
+        elif state != want and not (state == "two-way" and pair):
             err("tunnel %d %s %s, but its esp lines say %s" % (key + (state, want)))
     return errs
+
+
+def unanswered_informationals(cap):
+    """Two Informationals or more from one address, DPD_MIN_INTERVAL apart or more, after
+    the other address's last ISAKMP packet."""
+    rows = esp_lines.fields(cap, "isakmp && !icmp && !icmpv6",
+                            ["frame.time_epoch", "ip.src", "ipv6.src", "isakmp.exchangetype"])
+    last_from, lone = {}, {}
+    for r in rows:
+        src, t = r["ip.src"] or r["ipv6.src"], float(r["frame.time_epoch"])
+        for other in list(lone):
+            if other != src:
+                lone[other] = []
+        if r["isakmp.exchangetype"].split(",")[0] in ("5", "37"):
+            lone.setdefault(src, []).append(t)
+        last_from[src] = t
+    return any(len(ts) >= 2 and ts[-1] - ts[0] >= DPD_MIN_INTERVAL for ts in lone.values())
+
+
+def paired(key, dirs, esp_l, frames, ex):
+    """The child's ESP comes from one address; a sibling child of the same SA carries ESP
+    from the other address."""
+    def sources(k):
+        return {frames[n]["ip.src"] or frames[n]["ipv6.src"] for n, v in esp_l.items()
+                if v and (v[0], v[1]) == k and n in frames}
+    mine = sources(key)
+    for (sa, child) in ex:
+        if sa == key[0] and child != key[1] and sources((sa, child)) - mine:
+            return True
+    return False
 
 
 def main():
