@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 
+import tutorial_tunnel
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PCAPS = os.path.join(ROOT, "test-pcaps")
 
@@ -409,7 +411,10 @@ IKEv2:
     [dead peer](#127-a-dead-peer-stalled-at-info2)
 13. [IKEv1 and IKEv2 side by side](#13-ikev1-and-ikev2-side-by-side)
 14. [IKEv2 exercises](#14-ikev2-exercises)
-""" % version)
+
+After the handshake:
+
+%s""" % (version, tutorial_tunnel.TOC))
 
     # ---- overview -------------------------------------------------------------------
     c = "ok-main-quick"
@@ -479,7 +484,7 @@ why strongSwan refuses Aggressive Mode with PSK unless told otherwise. Capture
 Quick Mode:
 """)
     c = "ok-aggressive-quick"
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e udp.dstport -e ikediag.msg "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e udp.dstport -e ikediag.msg "
               "-e ikediag.role -e ikediag.state" % c))
     add("\nThe initiator's identity (here its address) and its offer, read from AM#1 without any key:\n")
     add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.msg == \"AM#1\"' -T fields -e isakmp.id.data.ipv4_addr "
@@ -492,7 +497,7 @@ keys differ; here it is the *initiator* that finds out, when AM#2's hash does no
 it answers with an encrypted Informational, and the responder keeps resending AM#2. The
 verdict is stalled at AM#3, `psk-mismatch`:
 """)
-    add(shown("for c in am-refused am-psk-mismatch; do tshark -2 -r test-pcaps/$c.pcap -Y ikediag -T fields "
+    add(shown("for c in am-refused am-psk-mismatch; do tshark -2 -r test-pcaps/$c.pcap -Y ikediag.msg -T fields "
               "-e frame.number -e ikediag.msg -e ikediag.role -e ikediag.stall -e ikediag.cause | sed \"s/^/$c\\t/\"; done"))
     add("""
 **Fix**: prefer Main Mode. Where Aggressive Mode is needed (a peer with a dynamic address
@@ -546,7 +551,7 @@ encapsulation. What breaks NAT-T is a firewall that passes UDP 500 but not 4500:
 [`%s.pcap`](../test-pcaps/%s.pcap), the responder's firewall drops UDP 4500. MM#1..MM#4
 work on port 500, then the initiator sends MM#5 four times on UDP 4500 and nothing comes back:
 """ % (c, c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e udp.dstport -e ikediag.msg "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e udp.dstport -e ikediag.msg "
               "-e ikediag.retransmission.count -e ikediag.stall -e ikediag.cause" % c))
     add("""
 A pre-shared key mismatch also stops at MM#5, but strongSwan and ASA responders answer
@@ -574,9 +579,9 @@ back). The article's debug walk names the same messages. Ask for the fields to g
 sender's role, the state a Cisco router would show in `show crypto isakmp sa` after the
 message, and a plain-words explanation of what each message carries:
 """)
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e ikediag.msg "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e ikediag.msg "
               "-e ikediag.role -e ikediag.state" % c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e ikediag.explain%s" % (c, FOLD)))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e ikediag.explain%s" % (c, FOLD)))
     add("""
 Read it like the article's debug:
 
@@ -988,6 +993,7 @@ and what you would check on each peer. Start with the *IKE msg* column or
 </details>
 """)
     write_ikev2(add)
+    tutorial_tunnel.write_tunnel(add, shown, keys_opt, MANIFEST)
     return "".join(md)
 
 
@@ -1070,9 +1076,9 @@ Capture [`%s.pcap`](../test-pcaps/%s.pcap): two strongSwan peers (the same addre
 subnets as in IKEv1), nothing misconfigured. Four IKE messages, two exchanges, then ESP:
 """ % (c, c))
     add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z flow,ikediag,network" % c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e udp.dstport -e ikediag.msg "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e udp.dstport -e ikediag.msg "
               "-e ikediag.role -e isakmp.messageid -e ikediag.state" % c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e ikediag.explain%s" % (c, FOLD)))
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e ikediag.explain%s" % (c, FOLD)))
     add("""
 IKE_AUTH goes to UDP 4500 although no NAT sits between these peers: strongSwan moves it
 there whenever the peer sent NAT detection payloads (for MOBIKE), and its userspace ESP fakes
@@ -1151,7 +1157,7 @@ a KE for that group. Capture [`%s.pcap`](../test-pcaps/%s.pcap): the initiator p
 MODP-2048 and MODP-3072 and sends a MODP-2048 value (group 14), the responder accepts only
 MODP-3072 (group 15):
 """ % (c, c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e ikediag.msg -e isakmp.rspi "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e ikediag.msg -e isakmp.rspi "
               "-e isakmp.key_exchange.dh_group -e ikediag.retry_of -e ikediag.verdict.exchange -e ikediag.outcome" % c))
     add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z expert" % c))
     add(shown("grep -h -E 'unacceptable, requesting|requested' test-pcaps/logs/%s.right.log test-pcaps/logs/%s.left.log"
@@ -1211,14 +1217,14 @@ but far more than the 80 of a lone notify. Capture [`%s.pcap`](../test-pcaps/%s.
 initiator protects 192.0.2.0/28 to 192.0.2.128/28, the responder expects 192.0.2.16/28 on the
 other side (IKEv1's wrong crypto ACL of section 6). Without keys:
 """ % (c, c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e isakmp.length -e ikediag.msg "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e isakmp.length -e ikediag.msg "
               "-e ikediag.state -e ikediag.outcome -e ikediag.cause" % c))
     add("""
 Both exchanges complete, IKE SA `ESTABLISHED`: that is all the wire says, and for the IKE SA
 it is true. With the keys ikediag reads the notify and the IKE_AUTH exchange is stalled at
 AUTH#2, `ts-unacceptable`:
 """)
-    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e isakmp.length -e ikediag.msg "
+    add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e isakmp.length -e ikediag.msg "
               "-e ikediag.state -e ikediag.outcome -e ikediag.cause" % (keys_opt(c), c)))
     add(shown("tshark -2 %s -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (keys_opt(c), c, FOLD)))
     add("The selectors AUTH#1 proposed (TSi then TSr, start and end addresses), and the responder's log:\n")
@@ -1242,7 +1248,7 @@ capture point) drops everything from UDP port 4500, so the IKE_AUTH answers neve
 The initiator sends AUTH#1 three more times, and the responder answers each copy with the
 same AUTH#2:
 """ % (c, c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e frame.time_relative "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e frame.time_relative "
               "-e udp.dstport -e ikediag.msg -e ikediag.retransmission.count -e ikediag.stall -e ikediag.cause" % c))
     add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (c, FOLD)))
     add("""
@@ -1262,7 +1268,7 @@ detection hashes show the NAT, so IKE_AUTH goes to port 4500, and nothing of it 
 responder's side where the capture is taken: four frames, all on UDP 500. About 7 s later the
 initiator starts over with a new SPI (SA 2):
 """ % (c, c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag -T fields -e frame.number -e frame.time_relative -e ip.src "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.msg -T fields -e frame.number -e frame.time_relative -e ip.src "
               "-e udp.dstport -e ikediag.sa -e ikediag.msg -e ikediag.verdict.exchange -e ikediag.outcome "
               "-e ikediag.stall -e ikediag.cause" % c))
     add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.cause' -T fields -e ikediag.cause.text%s" % (c, FOLD)))
@@ -1282,7 +1288,7 @@ INFORMATIONALs, message IDs 2, 3, 4) the responder's daemon is killed. The check
 ID 5 is resent three times, and each copy is answered by an ICMP port unreachable from the
 responder's host (the ICMP rows show the message ID of the IKE packet they quote):
 """ % (c, c))
-    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag or icmp' -T fields -e frame.number -e frame.time_relative "
+    add(shown("tshark -2 -r test-pcaps/%s.pcap -Y 'ikediag.msg or icmp' -T fields -e frame.number -e frame.time_relative "
               "-e _ws.col.Protocol -e ikediag.msg -e isakmp.messageid -e ikediag.retransmission.count "
               "-e ikediag.stall -e ikediag.cause" % c))
     add(shown("tshark -2 -r test-pcaps/%s.pcap -Y ikediag.cause -T fields -e ikediag.cause.text%s" % (c, FOLD)))

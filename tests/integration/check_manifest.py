@@ -102,9 +102,11 @@ EXPERTS = {
     "ikediag.sa_limit": ("Protocol", "Warning"),
     "ikediag.one_way_esp": ("Sequence", "Warning"),
     "ikediag.no_traffic": ("Sequence", "Note"),
+    "ikediag.stale_spi": ("Sequence", "Warning"),
+    "ikediag.dead_peer": ("Sequence", "Warning"),
 }
 # The tunnel's verdict on a completing frame: which one is check_tunnels.py's to say.
-TUNNEL_EXPERTS = ("ikediag.one_way_esp", "ikediag.no_traffic")
+TUNNEL_EXPERTS = ("ikediag.one_way_esp", "ikediag.no_traffic", "ikediag.stale_spi", "ikediag.dead_peer")
 EXPLAIN_PREFIX = {"INFO": "Informational", "TXN": "Transaction"}
 
 

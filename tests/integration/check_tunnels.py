@@ -24,8 +24,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import manifest  # noqa: E402
 from wsrun import Tshark  # noqa: E402
 
+# the tunnel's expert info on its verdict frame, by cause (README: Sequence/Warning, no_traffic Note)
+TUNNEL_EXPERTS = {"one-way-esp": "ikediag.one_way_esp", "no-traffic": "ikediag.no_traffic",
+                  "stale-spi": "ikediag.stale_spi", "dead-peer": "ikediag.dead_peer"}
 FIELDS = ["frame.number", "esp.spi", "ikediag.sa", "ikediag.child", "ikediag.esp.dir", "ikediag.esp.match",
           "ikediag.esp.negotiated_in", "ikediag.tunnel", "ikediag.tunnel.encaps", "ikediag.tunnel.decaps"]
+FIELDS += list(TUNNEL_EXPERTS.values())
 DIRS = {"I→R": "I>R", "R→I": "R>I"}
 
 
@@ -71,6 +75,11 @@ def check_tunnel_rows(cap, rows, with_keys, errors, ambiguous_sas=()):
     for row in rows:
         if row[7]:
             got[(int(first(row[2])), row[3])] = row[7]
+        experts = {name for name, value in zip(TUNNEL_EXPERTS.values(), row[10:]) if value}
+        want = {TUNNEL_EXPERTS[row[7]]} if row[7] in TUNNEL_EXPERTS else set()
+        if experts != want:
+            errors.append("%s: frame %s (%s): experts %s, expected %s" % (tag, row[0], row[7] or "no tunnel",
+                                                                          sorted(experts), sorted(want)))
     for key, (state, _silent) in sorted(cap.tunnels.items()):
         if ambiguous_sas and got.get(key) in group_state(cap):
             continue
