@@ -26,6 +26,7 @@ TABLE_CAPTURE=p2-esp-encryption-mismatch  # the SA table (with its keys)
 SILENT_CAPTURE=p1-responder-filtered      # the expert indicator while nothing came back
 V2_CAPTURE=v2-psk-mismatch                # an IKEv2 verdict, without keys
 TWO_POINTS=2p-4500-dropped-to-responder   # captured at both ends and merged: where
+TUNNEL=esp-one-way-no-return-route         # the tunnel's life: ESP one way
 
 log() { printf '%s\n' "make-screenshots: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -66,7 +67,7 @@ trap cleanup EXIT
 mkdir -p "$STAGE/plugins/4.0/epan" "$STAGE/pcaps" "$STAGE/run"
 cp "$PLUGIN" "$STAGE/plugins/4.0/epan/"
 cp "$ROOT/test-pcaps/$CAPTURE.pcap" "$ROOT/test-pcaps/$TABLE_CAPTURE.pcap" "$ROOT/test-pcaps/$SILENT_CAPTURE.pcap" \
-    "$ROOT/test-pcaps/$V2_CAPTURE.pcap" "$ROOT/test-pcaps/$TWO_POINTS.pcapng" \
+    "$ROOT/test-pcaps/$V2_CAPTURE.pcap" "$ROOT/test-pcaps/$TWO_POINTS.pcapng" "$ROOT/test-pcaps/$TUNNEL.pcap" \
     "$STAGE/pcaps/"
 CONF=$STAGE/home/.config/wireshark
 PROFILE=$CONF/profiles/ikediag
@@ -326,6 +327,17 @@ sleep 0.3
 xdotool key End Right
 settle
 shot "$MAIN" two-points.png 1280x930+0+0
+ws_stop
+
+# ---- 11: the tunnel's life: frame 9, QM#3, carries the verdict on the ESP that followed --
+ws_open "$TUNNEL.pcap" -r "$TUNNEL.pcap" -g 9 || die "the main window did not appear"
+settle 3
+xdotool windowfocus --sync "$MAIN"
+xdotool mousemove --window "$MAIN" 300 406 click 1
+sleep 0.3
+xdotool key End Right
+settle
+shot "$MAIN" tunnel.png 1280x930+0+0
 ws_stop
 
 total=$(du -cb "$OUT"/*.png | tail -1 | cut -f1)

@@ -48,14 +48,17 @@ static gboolean frame_has_layer(packet_info *pinfo, int proto)
     return FALSE;
 }
 
-gboolean extract_frame_has_isakmp(packet_info *pinfo)
+extract_kind_t extract_frame_kind(packet_info *pinfo)
 {
-    return proto_isakmp != -1 && frame_has_layer(pinfo, proto_isakmp);
-}
-
-gboolean extract_frame_has_esp(packet_info *pinfo)
-{
-    return proto_esp != -1 && frame_has_layer(pinfo, proto_esp);
+    extract_kind_t kind = EXTRACT_OTHER;
+    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l)) {
+        int proto = GPOINTER_TO_INT(wmem_list_frame_data(l));
+        if (proto == proto_isakmp)
+            return EXTRACT_ISAKMP; /* ISAKMP wins: ESP quoted behind it is not sent ESP */
+        if (proto == proto_esp)
+            kind = EXTRACT_ESP;
+    }
+    return kind;
 }
 
 /* A tvb's bytes from `offset` on, as the core reads them. */

@@ -10,11 +10,11 @@
 
 /* Resolve the protocol ids of the layers a frame is tested for; call from handoff. */
 void extract_resolve_protocols(void);
-/* Whether ISAKMP dissected something in this frame: the post-dissector's early exit,
- * a walk over the frame's layer ids (proto_is_frame_protocol compares names). */
-gboolean extract_frame_has_isakmp(packet_info *pinfo);
-/* Whether the stock ESP dissector saw ESP (plain, or in UDP) in this frame. */
-gboolean extract_frame_has_esp(packet_info *pinfo);
+/* What the stock dissectors found in this frame, from one walk over its layer ids
+ * (proto_is_frame_protocol compares names): ISAKMP, ESP (plain or in UDP), or neither,
+ * the post-dissector's early exit. */
+typedef enum extract_kind { EXTRACT_OTHER, EXTRACT_ISAKMP, EXTRACT_ESP } extract_kind_t;
+extract_kind_t extract_frame_kind(packet_info *pinfo);
 /* True and esp filled when the frame's ESP header is found behind its IP (and UDP) header. */
 gboolean extract_esp(packet_info *pinfo, tvbuff_t *tvb, ike_esp_msg_t *esp);
 /* True and msg filled when the frame (`tvb`, as the post-dissector gets it) carries

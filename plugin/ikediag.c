@@ -148,8 +148,9 @@ static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         note_frame_time(pinfo); /* silence is measured to the end of the capture, ESP included */
     else if (!silent_points_known)
         find_silent_point(pinfo);
-    if (!extract_frame_has_isakmp(pinfo))
-        return extract_frame_has_esp(pinfo) ? dissect_esp(tvb, pinfo, tree) : tick_views(pinfo);
+    extract_kind_t kind = extract_frame_kind(pinfo);
+    if (kind != EXTRACT_ISAKMP)
+        return kind == EXTRACT_ESP ? dissect_esp(tvb, pinfo, tree) : tick_views(pinfo);
 
     if (!capture)
         return tick_views(pinfo);

@@ -118,24 +118,42 @@ static size_t ip_header_at(const uint8_t *p, size_t left, const ike_esp_msg_t *e
     return 0;
 }
 
-bool ike_find_esp(const ike_bytes_t *frame, bool in_udp, ike_esp_msg_t *esp)
+/* The ESP header behind an IP header at `at`: 1 found, 0 not there, -1 a non-ESP marker. */
+static int esp_at(const ike_bytes_t *frame, size_t at, bool in_udp, ike_esp_msg_t *esp)
 {
     unsigned protocol = in_udp ? IP_PROTO_UDP : IP_PROTO_ESP;
     size_t before = in_udp ? UDP_HEADER_SIZE : 0;
+    const uint8_t *p = frame->data + at;
+    size_t payload = 0, ip_len = ip_header_at(p, frame->captured - at, esp, protocol, &payload);
+    if (!ip_len || at + ip_len + before + ESP_HEADER_SIZE > frame->captured)
+        return 0;
+    const uint8_t *h = p + ip_len;
+    if (in_udp && (be16(h) != esp->src.port || be16(h + 2) != esp->dst.port))
+        return 0;
+    esp->spi = be32(h + before);
+    if (!esp->spi) /* a non-ESP marker: IKE on UDP 4500, or a keepalive */
+        return -1;
+    esp->sequence = be32(h + before + 4);
+    esp->length = (uint32_t)(payload > before ? payload - before : 0);
+    return 1;
+}
+
+/* Where the IP header usually starts: Ethernet, raw IP, Linux cooked (SLL), one VLAN tag,
+ * SLL2.  Tried first: ESP is the bulk of a VPN capture, and this is its per-frame cost. */
+static const size_t usual_ip_offsets[] = { 14, 0, 16, 18, 20 };
+
+bool ike_find_esp(const ike_bytes_t *frame, bool in_udp, ike_esp_msg_t *esp)
+{
+    for (size_t i = 0; i < sizeof usual_ip_offsets / sizeof usual_ip_offsets[0]; i++) {
+        size_t at = usual_ip_offsets[i];
+        int found = at + 20 <= frame->captured ? esp_at(frame, at, in_udp, esp) : 0;
+        if (found)
+            return found > 0;
+    }
     for (size_t at = 0; at + 20 <= frame->captured; at++) {
-        const uint8_t *p = frame->data + at;
-        size_t payload = 0, ip_len = ip_header_at(p, frame->captured - at, esp, protocol, &payload);
-        if (!ip_len || at + ip_len + before + ESP_HEADER_SIZE > frame->captured)
-            continue;
-        const uint8_t *h = p + ip_len;
-        if (in_udp && (be16(h) != esp->src.port || be16(h + 2) != esp->dst.port))
-            continue;
-        esp->spi = be32(h + before);
-        if (!esp->spi) /* a non-ESP marker: IKE on UDP 4500, or a keepalive */
-            return false;
-        esp->sequence = be32(h + before + 4);
-        esp->length = (uint32_t)(payload > before ? payload - before : 0);
-        return true;
+        int found = esp_at(frame, at, in_udp, esp);
+        if (found)
+            return found > 0;
     }
     return false;
 }

@@ -1327,9 +1327,70 @@ static void test_find_quoted_message(void)
     g_assert_cmpint(ike_find_quoted_message(&b, &src, &dst), ==, -1);
 }
 
+/* ---- ike_find_esp ---- */
+
+static ike_esp_msg_t esp_between(const uint8_t src[4], const uint8_t dst[4], uint16_t sport, uint16_t dport)
+{
+    ike_esp_msg_t e = { .src = { .family = 4, .port = sport }, .dst = { .family = 4, .port = dport } };
+    memcpy(e.src.addr, src, 4);
+    memcpy(e.dst.addr, dst, 4);
+    return e;
+}
+
+/* ESP in UDP 4500 behind Ethernet (the usual offset), then behind 3 bytes of something
+ * else (found by the scan), plain ESP (IP protocol 50), and a non-ESP marker (IKE). */
+static void test_find_esp(void)
+{
+    GByteArray *esp = g_byte_array_new();
+    put_bytes(esp, (const uint8_t[]){ 0xc0, 0x00, 0x00, 0x01, 0, 0, 0, 7 }, 8); /* SPI, sequence 7 */
+    opaque(esp, 0, 40);
+    GByteArray *f = frame_ipv4(ip_a, ip_b, 4500, 4500, NULL, esp);
+    ike_bytes_t b = { f->data, f->len, f->len };
+    ike_esp_msg_t e = esp_between(ip_a, ip_b, 4500, 4500);
+    g_assert_true(ike_find_esp(&b, true, &e));
+    g_assert_cmphex(e.spi, ==, 0xc0000001u);
+    g_assert_cmpuint(e.sequence, ==, 7);
+    g_assert_cmpuint(e.length, ==, esp->len); /* all the UDP payload */
+    /* the other way, or as plain ESP: not this frame */
+    ike_esp_msg_t back = esp_between(ip_b, ip_a, 4500, 4500);
+    g_assert_false(ike_find_esp(&b, true, &back));
+    g_assert_false(ike_find_esp(&b, false, &e));
+
+    GByteArray *shifted = g_byte_array_new();
+    put_bytes(shifted, (const uint8_t[]){ 9, 9, 9 }, 3);
+    put_bytes(shifted, f->data, f->len);
+    ike_bytes_t s = { shifted->data, shifted->len, shifted->len };
+    e = esp_between(ip_a, ip_b, 4500, 4500);
+    g_assert_true(ike_find_esp(&s, true, &e));
+    g_assert_cmphex(e.spi, ==, 0xc0000001u);
+
+    /* plain ESP: protocol 50, no UDP header */
+    f->data[14 + 9] = 50;
+    memmove(f->data + 14 + 20, f->data + 14 + 20 + 8, f->len - 14 - 20 - 8);
+    e = esp_between(ip_a, ip_b, 0, 0);
+    g_assert_true(ike_find_esp(&b, false, &e));
+    g_assert_cmphex(e.spi, ==, 0xc0000001u);
+
+    /* a zero SPI is the non-ESP marker: IKE, not ESP */
+    GByteArray *ike = small_message();
+    GByteArray *g = frame_ipv4(ip_a, ip_b, 4500, 4500, zero_marker, ike);
+    ike_bytes_t c = { g->data, g->len, g->len };
+    e = esp_between(ip_a, ip_b, 4500, 4500);
+    g_assert_false(ike_find_esp(&c, true, &e));
+    /* cut inside the ESP header */
+    c.captured = 14 + 20 + 8 + 6;
+    g_assert_false(ike_find_esp(&c, true, &e));
+    g_byte_array_unref(g);
+    g_byte_array_unref(ike);
+    g_byte_array_unref(shifted);
+    g_byte_array_unref(f);
+    g_byte_array_unref(esp);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/parse/find-esp", test_find_esp);
     g_test_add_func("/parse/header/fields", test_header_fields);
     g_test_add_func("/parse/quick-mode-proxy-ids", test_quick_mode_proxy_ids);
     g_test_add_func("/parse/unassigned-31-is-not-a-fragment", test_unassigned_31_is_not_a_fragment);

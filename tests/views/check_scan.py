@@ -125,11 +125,12 @@ def check_validator(schema, errors):
            "summary": None, "evidence": None, "evidence_frames": [], "candidates": None, "check": None,
            "cisco_log": None, "offered": None, "chosen": None, "seconds": None, "exchanges": [],
            "where": None, "clock_offset": None}
-    fixed = dict(old, peers=None, outcome="orphan")
+    fixed = dict(old, peers=None, outcome="orphan", tunnel=None)  # tunnel: 0.6
     if validate(fixed, schema, schema):
         errors.append("validator rejects a good record: %s" % validate(fixed, schema, schema))
     bad += [dict(fixed, peers="?"), dict(fixed, outcome=None), dict(fixed, first_time="2026-05-03 20:08:41"),
             dict(fixed, exchanges=[{"exchange": "MM"}]), dict(fixed, version=3), dict(fixed, where="nowhere"),
+            dict(fixed, tunnel="sideways"),
             {k: v for k, v in fixed.items() if k != "where"}]
     for record in bad:
         if not validate(record, schema, schema):

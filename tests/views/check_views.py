@@ -124,7 +124,10 @@ def check_table(out, cap, extra, errors):
     compare(tag + " SA", expected_sas(cap), sas, errors)
     want_quick = {k: v for k, v in expected_exchanges(cap).items() if listed(k[1], v)}
     compare(tag, want_quick, quick, errors)
-    if extra:  # the traffic comes after the child: its state is final once the file is read
+    # the traffic comes after the child: its state is final once the file is read; with
+    # several children, without keys (as here) ESP can be ambiguous between them (README,
+    # The tunnel's life): check_tunnels.py checks those with keys
+    if extra and len(cap.tunnels) == 1:
         for key, (state, _silent) in cap.tunnels.items():
             got = tunnels.get(key, ("-",))[0]
             if got != state and key in quick:
