@@ -50,15 +50,15 @@ static gboolean frame_has_layer(packet_info *pinfo, int proto)
 
 extract_kind_t extract_frame_kind(packet_info *pinfo)
 {
-    extract_kind_t kind = EXTRACT_OTHER;
+    gboolean esp = FALSE, icmp = FALSE;
     for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l)) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(l));
         if (proto == proto_isakmp)
-            return EXTRACT_ISAKMP; /* ISAKMP wins: ESP quoted behind it is not sent ESP */
-        if (proto == proto_esp)
-            kind = EXTRACT_ESP;
+            return EXTRACT_ISAKMP; /* ISAKMP wins, quoted in an ICMP error too (evidence) */
+        esp |= proto == proto_esp;
+        icmp |= proto == proto_icmp || proto == proto_icmpv6;
     }
-    return kind;
+    return esp && !icmp ? EXTRACT_ESP : EXTRACT_OTHER; /* ESP quoted in an ICMP error was not sent again */
 }
 
 /* A tvb's bytes from `offset` on, as the core reads them. */
@@ -233,18 +233,17 @@ gboolean extract_message(packet_info *pinfo, tvbuff_t *tvb, ike_msg_t *msg)
  * the IP header the frame's addresses name. */
 gboolean extract_esp(packet_info *pinfo, tvbuff_t *tvb, ike_esp_msg_t *esp)
 {
-    memset(esp, 0, sizeof *esp);
-    if (frame_has_layer(pinfo, proto_icmp) || frame_has_layer(pinfo, proto_icmpv6))
-        return FALSE; /* ESP quoted in an ICMP error was not sent again */
     gboolean in_udp = pinfo->ptype == PT_UDP;
     copy_endpoint(&esp->src, &pinfo->src, in_udp ? pinfo->srcport : 0);
     copy_endpoint(&esp->dst, &pinfo->dst, in_udp ? pinfo->destport : 0);
     if (!esp->src.family || esp->src.family != esp->dst.family)
         return FALSE;
-    ike_bytes_t frame = bytes_of(tvb, 0);
-    if (!frame.captured || !ike_find_esp(&frame, in_udp, esp))
+    /* the captured bytes only: the ESP header is read or not, its length comes from IP */
+    guint captured = tvb_captured_length(tvb);
+    ike_bytes_t frame = { captured ? tvb_get_ptr(tvb, 0, (gint)captured) : NULL, captured, captured };
+    if (!captured || !ike_find_esp(&frame, in_udp, esp))
         return FALSE;
     esp->frame = pinfo->num;
-    esp->time = nstime_to_sec(&pinfo->abs_ts);
+    esp->time = (double)pinfo->abs_ts.secs + pinfo->abs_ts.nsecs / 1e9;
     return TRUE;
 }

@@ -139,7 +139,10 @@ static int dissect_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const ike_exchange_t *child = flow ? ike_esp_flow_child(flow) : NULL;
     if (flow && tree)
         render_esp(tvb, pinfo, tree, flow, child ? ike_tunnels_deleted_in(tunnels, child) : 0);
-    return tick_views(pinfo);
+    tick_views(pinfo);
+    /* accepted: epan would otherwise take ikediag off the frame's layers again, once per
+     * ESP frame (and the frame does carry an ikediag subtree) */
+    return flow ? (int)tvb_captured_length(tvb) : 0;
 }
 
 static int dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

@@ -18,8 +18,8 @@
 static int proto_ikediag = -1;
 static int hf_child = -1, hf_esp_dir = -1, hf_esp_negotiated_in = -1, hf_esp_match = -1;
 static int hf_tunnel = -1, hf_tunnel_text = -1, hf_tunnel_encaps = -1, hf_tunnel_decaps = -1;
-static int hf_tunnel_first_esp = -1, hf_tunnel_missing = -1;
-static gint ett_esp = -1;
+static int hf_tunnel_first_esp = -1, hf_tunnel_missing = -1, hf_tunnel_likely = -1, hf_tunnel_check = -1;
+static gint ett_esp = -1, ett_tunnel_text = -1;
 static expert_field ei_one_way = EI_INIT, ei_no_traffic = EI_INIT, ei_stale_spi = EI_INIT, ei_dead_peer = EI_INIT;
 static expert_field ei_after_delete = EI_INIT;
 static int hf_esp_after_delete = -1;
@@ -33,13 +33,15 @@ void render_esp_register_fields(int proto)
         { &hf_esp_match, { "Matched by", "ikediag.esp.match", FT_STRING, BASE_NONE, NULL, 0, "spi: the negotiation's own SPI (read with keys); peers: a new SPI between the child's peers after it completed; none: no negotiation in the capture made it", HFILL } },
         { &hf_tunnel, { "Tunnel", "ikediag.tunnel", FT_STRING, BASE_NONE, NULL, 0, "The child's ESP: two-way, one-way-esp, one-way-so-far, no-traffic", HFILL } },
         { &hf_tunnel_text, { "Tunnel, in words", "ikediag.tunnel.text", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_tunnel_likely, { "Likely", "ikediag.tunnel.likely", FT_STRING, BASE_NONE, NULL, 0, "What the tunnel's cause could be, which one capture cannot tell apart", HFILL } },
+        { &hf_tunnel_check, { "What to check", "ikediag.tunnel.check", FT_STRING, BASE_NONE, NULL, 0, "Where to look, in Cisco and strongSwan terms", HFILL } },
         { &hf_tunnel_encaps, { "Encaps", "ikediag.tunnel.encaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets from the child's initiator, as its 'show crypto ipsec sa' would count them", HFILL } },
         { &hf_tunnel_decaps, { "Decaps", "ikediag.tunnel.decaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets back to the child's initiator", HFILL } },
         { &hf_tunnel_first_esp, { "First ESP", "ikediag.tunnel.first_esp", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The first ESP frame of this child, either way", HFILL } },
         { &hf_esp_after_delete, { "After the Delete in", "ikediag.esp.after_delete", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "This ESP comes after a Delete (read with keys) ended its SA", HFILL } },
         { &hf_tunnel_missing, { "ESP missing", "ikediag.tunnel.missing", FT_UINT32, BASE_DEC, NULL, 0, "Sequence numbers skipped, both ways: ESP lost before the capture point, or reordered (RFC 4303 3.3.3)", HFILL } },
     };
-    static gint *ett[] = { &ett_esp };
+    static gint *ett[] = { &ett_esp, &ett_tunnel_text };
     static ei_register_info ei[] = {
         { &ei_one_way, { "ikediag.one_way_esp", PI_SEQUENCE, PI_WARN, "One-way ESP: nothing comes back through the tunnel", EXPFILL } },
         { &ei_no_traffic, { "ikediag.no_traffic", PI_SEQUENCE, PI_NOTE, "Tunnel up, no ESP in the capture", EXPFILL } },
@@ -104,8 +106,22 @@ void render_tunnel(packet_info *pinfo, proto_tree *tree, proto_item *ti, const i
     add_string(tree, hf_child, ike_exchange_name(res->exchange, name, sizeof name));
     add_string(tree, hf_tunnel, state);
     ike_tunnel_text(res->exchange, &v, text, sizeof text);
+    if (v.rule->cause) { /* where the eye goes: the Info column and the subtree's title */
+        col_append_fstr(pinfo->cinfo, COL_INFO, " TUNNEL: %s", v.rule->cause);
+        proto_item_append_text(ti, " (tunnel %s)", v.rule->cause);
+    }
     if (tree) {
-        add_string(tree, hf_tunnel_text, text);
+        /* tree labels stop at 240 characters: the label gets the sentence up to its
+         * candidates, which get an item of their own, as does the check */
+        const char *likely = strstr(text, "; likely ");
+        proto_item *it = proto_tree_add_string(tree, hf_tunnel_text, NULL, 0, 0, text);
+        proto_item_set_generated(it);
+        if (likely && v.rule->cause) {
+            proto_item_set_text(it, "Tunnel, in words: %.*s", (int)(likely - text), text);
+            proto_tree *st = proto_item_add_subtree(it, ett_tunnel_text);
+            add_string(st, hf_tunnel_likely, v.rule->candidates);
+            add_string(st, hf_tunnel_check, v.rule->check);
+        }
         add_uint(tree, hf_tunnel_encaps, v.dir[IKE_ESP_I_TO_R].packets);
         add_uint(tree, hf_tunnel_decaps, v.dir[IKE_ESP_R_TO_I].packets);
         guint32 first = v.dir[IKE_ESP_I_TO_R].first_frame;

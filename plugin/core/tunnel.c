@@ -177,10 +177,16 @@ uint32_t ike_tunnels_invalid_spi_in(const ike_tunnels_t *t, const ike_exchange_t
 
 /* ---- flows ------------------------------------------------------------------------- */
 
+/* ike_same_address, inlined: this runs once per ESP frame. */
+static inline bool same_host(const ike_endpoint_t *a, const ike_endpoint_t *b)
+{
+    return a->family == b->family && !memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4);
+}
+
 static ike_esp_flow_t *lookup(const ike_tunnels_t *t, uint32_t spi, const ike_endpoint_t *dst)
 {
     ike_esp_flow_t *f = g_hash_table_lookup(t->flows_by_spi, GUINT_TO_POINTER(spi));
-    while (f && !ike_same_address(&f->dst, dst))
+    while (f && !same_host(&f->dst, dst))
         f = f->next_same_spi;
     return f;
 }
