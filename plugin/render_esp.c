@@ -137,7 +137,9 @@ void render_tunnel(packet_info *pinfo, proto_tree *tree, proto_item *ti, const i
         expert_field *ei;
     } experts[] = { { "one-way-esp", &ei_one_way }, { "no-traffic", &ei_no_traffic },
                     { "stale-spi", &ei_stale_spi }, { "dead-peer", &ei_dead_peer } };
+    const char *likely = strstr(text, "; likely "); /* the expert gets the headline, like a stall's */
+    int headline = likely ? (int)(likely - text) : (int)strlen(text);
     for (size_t i = 0; i < G_N_ELEMENTS(experts); i++)
         if (v.rule->cause && !strcmp(v.rule->cause, experts[i].cause))
-            expert_add_info_format(pinfo, ti, experts[i].ei, "%s", text);
+            expert_add_info_format(pinfo, ti, experts[i].ei, "%.*s", headline, text);
 }

@@ -460,60 +460,6 @@ static void note_child_spi(ike_exchange_t *ex, const ike_msg_t *msg, const ike_r
     }
 }
 
-/* An R-U-THERE waiting for its ACK (RFC 3706 section 5.1: the ACK repeats the sequence
- * number; each is an Informational with its own message ID, so only this links them). */
-typedef struct dpd_request {
-    uint64_t key; /* SA number << 32 | sequence number */
-    ike_result_t *request;
-    ike_endpoint_t sender;
-} dpd_request_t;
-
-static bool has_notify(const ike_msg_t *msg, uint16_t code)
-{
-    for (unsigned i = 0; i < msg->n_notify; i++)
-        if (msg->notify[i] == code)
-            return true;
-    return false;
-}
-
-static void link_dpd(ike_model_t *model, const ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res)
-{
-    if (!msg->has_dpd_sequence)
-        return;
-    uint64_t key = (uint64_t)sa->number << 32 | msg->dpd_sequence;
-    if (has_notify(msg, IKE_N_R_U_THERE) && !g_hash_table_contains(model->dpd_requests, &key)) {
-        dpd_request_t *d = g_new(dpd_request_t, 1);
-        *d = (dpd_request_t){ .key = key, .request = res, .sender = msg->src };
-        g_hash_table_insert(model->dpd_requests, &d->key, d);
-        return;
-    }
-    dpd_request_t *d = has_notify(msg, IKE_N_R_U_THERE_ACK) ? g_hash_table_lookup(model->dpd_requests, &key) : NULL;
-    if (!d || ike_same_address(&d->sender, &msg->src) || d->request->response_in)
-        return;
-    d->request->response_in = msg->frame;
-    res->request_in = d->request->frame;
-}
-
-/* Who has been talking alone: an Informational from a side counts until the other side
- * sends anything (an ICMP error is not the peer speaking). */
-static void note_liveness(ike_sa_t *sa, const ike_msg_t *msg)
-{
-    ike_role_t role = ike_sa_role_of(sa, &msg->src);
-    if (role == IKE_ROLE_UNKNOWN)
-        return;
-    unsigned me = role == IKE_ROLE_INITIATOR ? 0 : 1;
-    sa->lone_infos[1 - me] = 0;
-    bool info = msg->exchange_type == IKE_XCHG_INFORMATIONAL || msg->exchange_type == IKE2_XCHG_INFORMATIONAL;
-    bool deletes = ike_msg_has(msg, IKE_PL_DELETE) || ike2_msg_has(msg, IKE2_PL_DELETE); /* asks nothing */
-    if (!info || deletes || sa->lone_infos[me] == UINT16_MAX)
-        return;
-    sa->lone_last[me] = msg->time;
-    if (!sa->lone_infos[me]++) {
-        sa->lone_since[me] = msg->time;
-        sa->lone_since_frame[me] = msg->frame;
-    }
-}
-
 /* Messages the model does not analyse: marked, never guessed. */
 static bool not_analysed(const ike_msg_t *msg, ike_result_t *res)
 {
@@ -569,7 +515,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
     }
     sa->last_frame = msg->frame;
     sa->last_time = msg->time;
-    note_liveness(sa, msg);
+    ike_note_liveness(sa, msg);
     if (!sa->rcookie && msg->rcookie)
         sa->rcookie = msg->rcookie;
 
@@ -610,7 +556,7 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
         ike_tunnels_note_child(model->tunnels, ex);
     if (msg->child_spi) /* a fragmented answer completes with fragment 1, its SPI comes with the last */
         ike_tunnels_note_child_spi(model->tunnels, ex);
-    link_dpd(model, sa, msg, res);
+    ike_link_dpd(model->dpd_requests, sa, msg, res);
     if (msg->n_deleted)
         ike_tunnels_note_delete(model->tunnels, msg);
     if (msg->invalid_spi)

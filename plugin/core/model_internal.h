@@ -5,6 +5,8 @@
 
 #include "ike_model.h"
 
+#include <glib.h>
+
 bool ike_same_address(const ike_endpoint_t *a, const ike_endpoint_t *b);
 /* Order-independent key of two addresses (ports left out). */
 uint64_t ike_peers_key(const ike_endpoint_t *a, const ike_endpoint_t *b);
@@ -41,5 +43,11 @@ void ike2_link_retry(ike_exchange_t *answered, ike_exchange_t *retry, ike_result
 /* An ICMP error quoting an IKEv2 message: evidence for its exchange `ex` (NULL if not
  * seen), or that the peer of an established SA is gone. */
 void ike2_note_icmp_error(ike_sa_t *sa, ike_exchange_t *ex, const ike_msg_t *msg, ike_result_t *res);
+
+/* liveness.c: an R-U-THERE remembered in `dpd_requests` (dpd_request_t by SA number and
+ * sequence, freed with the table), its ACK linked to it; Informationals each side sent
+ * since the other's last message (sa->lone_*). */
+void ike_link_dpd(GHashTable *dpd_requests, const ike_sa_t *sa, const ike_msg_t *msg, ike_result_t *res);
+void ike_note_liveness(ike_sa_t *sa, const ike_msg_t *msg);
 
 #endif
