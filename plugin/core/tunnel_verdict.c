@@ -223,6 +223,14 @@ void ike_tunnel_judge(const ike_tunnels_t *t, const ike_exchange_t *child, const
     if (!ike_tunnels_child_stats(t, child, IKE_ESP_I_TO_R, &out->dir[IKE_ESP_I_TO_R])
         || !ike_tunnels_child_stats(t, child, IKE_ESP_R_TO_I, &out->dir[IKE_ESP_R_TO_I]))
         return;
+    /* an answer that looked like an acceptance but that the diagnosis reads as a refusal
+     * (an IKEv2 IKE_AUTH too small to accept, without keys) made no tunnel */
+    ike_verdict_t negotiation;
+    ike_diagnose(child, ctx, &negotiation);
+    if (negotiation.outcome == IKE_OUTCOME_STALLED) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
     out->frame = ike_tunnels_completed_in(t, child);
     judge_state(out, ctx);
     out->ambiguous = ike_tunnels_child_ambiguous(t, child);
