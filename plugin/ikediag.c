@@ -136,9 +136,8 @@ static int dissect_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!tunnels || (!first_pass && !tree) || !extract_esp(pinfo, tvb, &esp))
         return tick_views(pinfo);
     const ike_esp_flow_t *flow = first_pass ? ike_tunnels_add_esp(tunnels, &esp) : ike_tunnels_find(tunnels, &esp);
-    const ike_exchange_t *child = flow ? ike_esp_flow_child(flow) : NULL;
     if (flow && tree)
-        render_esp(tvb, pinfo, tree, flow, child ? ike_tunnels_deleted_in(tunnels, child) : 0);
+        render_esp(tvb, pinfo, tree, tunnels, flow, pref_silence_seconds);
     tick_views(pinfo);
     /* accepted: epan would otherwise take ikediag off the frame's layers again, once per
      * ESP frame (and the frame does carry an ikediag subtree) */

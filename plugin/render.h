@@ -35,7 +35,9 @@ int render_field_sa(void);
 /* render_esp.c: an ESP frame's child and direction; the tunnel verdict on the frame that
  * completed a child (after the first pass: the traffic comes later). */
 void render_esp_register_fields(int proto);
-void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_esp_flow_t *flow, guint32 deleted_in);
+/* `window`: seconds an old child's ESP may go on after a new one's began (a rekey). */
+void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_tunnels_t *tunnels,
+                const ike_esp_flow_t *flow, double window);
 void render_tunnel(packet_info *pinfo, proto_tree *tree, proto_item *ti, const ike_result_t *res,
                    const render_options_t *opt);
 

@@ -22,7 +22,7 @@ static int hf_tunnel_first_esp = -1, hf_tunnel_missing = -1, hf_tunnel_likely = 
 static gint ett_esp = -1, ett_tunnel_text = -1;
 static expert_field ei_one_way = EI_INIT, ei_no_traffic = EI_INIT, ei_stale_spi = EI_INIT, ei_dead_peer = EI_INIT;
 static expert_field ei_after_delete = EI_INIT;
-static int hf_esp_after_delete = -1;
+static int hf_esp_after_delete = -1, hf_esp_replaces = -1, hf_esp_replaced_by = -1;
 
 void render_esp_register_fields(int proto)
 {
@@ -39,6 +39,8 @@ void render_esp_register_fields(int proto)
         { &hf_tunnel_decaps, { "Decaps", "ikediag.tunnel.decaps", FT_UINT32, BASE_DEC, NULL, 0, "ESP packets back to the child's initiator", HFILL } },
         { &hf_tunnel_first_esp, { "First ESP", "ikediag.tunnel.first_esp", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The first ESP frame of this child, either way", HFILL } },
         { &hf_esp_after_delete, { "After the Delete in", "ikediag.esp.after_delete", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "This ESP comes after a Delete (read with keys) ended its SA", HFILL } },
+        { &hf_esp_replaces, { "Replaces the ESP ending in", "ikediag.esp.replaces", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "On a rekeyed child's first ESP frame: the last ESP frame of the child it replaced", HFILL } },
+        { &hf_esp_replaced_by, { "Replaced by the ESP from", "ikediag.esp.replaced_by", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "On a child's last ESP frame: the first ESP frame of the child that replaced it (a rekey)", HFILL } },
         { &hf_tunnel_missing, { "ESP missing", "ikediag.tunnel.missing", FT_UINT32, BASE_DEC, NULL, 0, "Sequence numbers skipped, both ways: ESP lost before the capture point, or reordered (RFC 4303 3.3.3)", HFILL } },
     };
     static gint *ett[] = { &ett_esp, &ett_tunnel_text };
@@ -65,8 +67,22 @@ static void add_uint(proto_tree *tree, int hf, guint32 value)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, NULL, 0, 0, value));
 }
 
-void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_esp_flow_t *flow, guint32 deleted_in)
+/* A rekey in the ESP: this child's first frame links back, the old child's last forward. */
+static void render_rekey_links(packet_info *pinfo, proto_tree *st, const ike_tunnels_t *tunnels,
+                               const ike_exchange_t *child, double window)
 {
+    guint32 old_last, new_first;
+    if (ike_tunnels_replaces(tunnels, child, window, &old_last, &new_first) && new_first == pinfo->num)
+        add_uint(st, hf_esp_replaces, old_last);
+    if (ike_tunnels_replaced_by(tunnels, child, window, &old_last, &new_first) && old_last == pinfo->num)
+        add_uint(st, hf_esp_replaced_by, new_first);
+}
+
+void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_tunnels_t *tunnels,
+                const ike_esp_flow_t *flow, double window)
+{
+    const ike_exchange_t *owner = ike_esp_flow_child(flow);
+    guint32 deleted_in = owner ? ike_tunnels_deleted_in(tunnels, owner) : 0;
     proto_item *ti = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     proto_tree *st = proto_item_add_subtree(ti, ett_esp);
@@ -80,6 +96,7 @@ void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_e
         add_string(st, hf_child, name);
         add_string(st, hf_esp_dir, dir);
         add_uint(st, hf_esp_negotiated_in, ike_esp_flow_negotiated_in(flow));
+        render_rekey_links(pinfo, st, tunnels, child, window);
         if (deleted_in && deleted_in < pinfo->num) {
             add_uint(st, hf_esp_after_delete, deleted_in);
             expert_add_info_format(pinfo, ti, &ei_after_delete, "ESP on %s's SPI after its Delete in frame %u", name,

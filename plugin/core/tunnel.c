@@ -257,7 +257,8 @@ static ike_esp_flow_t *new_flow(ike_tunnels_t *t, const ike_esp_msg_t *esp)
     flow->dir = (uint8_t)dir;
     if (entry) {
         flow->entry = entry;
-        entry->has_dir[dir] = true;
+        /* a guess among several claims nothing: the next new SPI is as open as this one */
+        entry->has_dir[dir] |= flow->match != IKE_ESP_MATCH_AMBIGUOUS;
         ike_esp_flow_t **tail = &entry->flows;
         while (*tail)
             tail = &(*tail)->next_of_child;
@@ -367,6 +368,80 @@ bool ike_tunnels_child_stats(const ike_tunnels_t *t, const ike_exchange_t *child
     if (entry->ambiguous)
         group_stats(t, entry, dir == IKE_ESP_I_TO_R ? &entry->initiator : &entry->responder, out);
     return true;
+}
+
+/* A child's own ESP (both ways, ambiguous flows left out): first and last frame and time. */
+static bool own_span(const child_entry_t *e, ike_esp_stats_t *span)
+{
+    memset(span, 0, sizeof *span);
+    for (const ike_esp_flow_t *f = e->flows; f; f = f->next_of_child)
+        if (f->match != IKE_ESP_MATCH_AMBIGUOUS)
+            add_stats(span, &f->stats);
+    return span->packets > 0;
+}
+
+static bool same_proxy_ids(const ike_exchange_t *a, const ike_exchange_t *b)
+{
+    if (!a->proxy_ids || !b->proxy_ids) /* without keys nothing says otherwise */
+        return true;
+    if (a->n_proxy_ids != 2 || b->n_proxy_ids != 2)
+        return a->n_proxy_ids == b->n_proxy_ids;
+    /* IDci first: a rekey begun by the other side names the two the other way round */
+    size_t one = sizeof *a->proxy_ids;
+    return (!memcmp(&a->proxy_ids[0], &b->proxy_ids[0], one) && !memcmp(&a->proxy_ids[1], &b->proxy_ids[1], one))
+        || (!memcmp(&a->proxy_ids[0], &b->proxy_ids[1], one) && !memcmp(&a->proxy_ids[1], &b->proxy_ids[0], one));
+}
+
+/* `newer` took over from `older`: it was negotiated while the older carried ESP, the
+ * older stopped within the window after the newer began, the newer went on past it, and
+ * they protect the same traffic. */
+static bool took_over(const child_entry_t *older, const child_entry_t *newer, double window, uint32_t *old_last,
+                      uint32_t *new_first)
+{
+    ike_esp_stats_t o, n;
+    if (!own_span(older, &o) || !own_span(newer, &n) || !same_proxy_ids(older->child, newer->child))
+        return false;
+    /* negotiated while the older one carried traffic: children that all came up before
+     * any ESP (parallel ones, a simultaneous initiation) replace nothing */
+    if (newer->completed_in < o.first_frame)
+        return false;
+    if (o.last_time > n.first_time + window || n.last_frame <= o.last_frame || n.first_frame <= o.first_frame)
+        return false;
+    *old_last = o.last_frame;
+    *new_first = n.first_frame;
+    return true;
+}
+
+/* The nearest older child between the same peers that carried ESP. */
+static const child_entry_t *previous_with_esp(const child_entry_t *entry)
+{
+    const child_entry_t *older = entry->older_between_peers;
+    for (unsigned n = 0; older && n < MAX_CANDIDATES; older = older->older_between_peers, n++)
+        if (!older->ike_rekey && older->flows)
+            return older;
+    return NULL;
+}
+
+bool ike_tunnels_replaces(const ike_tunnels_t *t, const ike_exchange_t *child, double window, uint32_t *old_last,
+                          uint32_t *new_first)
+{
+    const child_entry_t *entry = g_hash_table_lookup(t->children, child);
+    const child_entry_t *older = entry ? previous_with_esp(entry) : NULL;
+    return older && took_over(older, entry, window, old_last, new_first);
+}
+
+bool ike_tunnels_replaced_by(const ike_tunnels_t *t, const ike_exchange_t *child, double window, uint32_t *old_last,
+                             uint32_t *new_first)
+{
+    const child_entry_t *entry = g_hash_table_lookup(t->children, child);
+    if (!entry)
+        return false;
+    uint64_t pair = ike_peers_key(&entry->initiator, &entry->responder);
+    const child_entry_t *newer = g_hash_table_lookup(t->newest_by_pair, &pair);
+    for (unsigned n = 0; newer && newer != entry && n < MAX_CANDIDATES; newer = newer->older_between_peers, n++)
+        if (previous_with_esp(newer) == entry && took_over(entry, newer, window, old_last, new_first))
+            return true;
+    return false;
 }
 
 uint32_t ike_tunnels_completed_in(const ike_tunnels_t *t, const ike_exchange_t *child)

@@ -78,6 +78,17 @@ void ike_esp_flow_stats(const ike_esp_flow_t *flow, ike_esp_stats_t *out);
  * when the child is not a tunnel (not complete, or an IKE SA rekey). */
 bool ike_tunnels_child_stats(const ike_tunnels_t *tunnels, const ike_exchange_t *child, ike_esp_dir_t dir,
                              ike_esp_stats_t *out);
+/* A rekey, seen in the ESP: this child was negotiated while an older one between the same
+ * peers carried ESP, and that ESP stopped within `window` seconds of this one's first
+ * (overlapping use is normal) while this one went on; with keys, Quick Modes with other
+ * proxy IDs are parallel children, never a rekey.  Fills the older child's last ESP frame and this one's first; false if none. */
+bool ike_tunnels_replaces(const ike_tunnels_t *tunnels, const ike_exchange_t *child, double window,
+                          uint32_t *old_last, uint32_t *new_first);
+/* The same from the older side: the newer child that replaced this one, its first ESP
+ * frame and this one's last. */
+bool ike_tunnels_replaced_by(const ike_tunnels_t *tunnels, const ike_exchange_t *child, double window,
+                             uint32_t *old_last, uint32_t *new_first);
+
 /* The frame that completed a child the tunnels know, 0 otherwise. */
 uint32_t ike_tunnels_completed_in(const ike_tunnels_t *tunnels, const ike_exchange_t *child);
 /* ESP frames no child could be given. */

@@ -252,6 +252,9 @@ static void judge_tunnel(const ike_model_t *model, const ike_exchange_t *ex, con
     (void)ike_tunnel_state_name(&v);
     ike_tunnel_text(ex, &v, text, sizeof text);
     ike_tunnel_counters(&v, text, sizeof text);
+    uint32_t old_last, new_first;
+    (void)ike_tunnels_replaces(ike_model_tunnels(model), ex, ctx->silence_threshold, &old_last, &new_first);
+    (void)ike_tunnels_replaced_by(ike_model_tunnels(model), ex, ctx->silence_threshold, &old_last, &new_first);
 }
 
 static void diagnose_all(const ike_model_t *model)

@@ -30,6 +30,7 @@ TUNNEL_EXPERTS = {"one-way-esp": "ikediag.one_way_esp", "no-traffic": "ikediag.n
 FIELDS = ["frame.number", "esp.spi", "ikediag.sa", "ikediag.child", "ikediag.esp.dir", "ikediag.esp.match",
           "ikediag.esp.negotiated_in", "ikediag.tunnel", "ikediag.tunnel.encaps", "ikediag.tunnel.decaps"]
 FIELDS += list(TUNNEL_EXPERTS.values())
+FIELDS += ["ikediag.esp.replaces", "ikediag.esp.replaced_by"]
 DIRS = {"I→R": "I>R", "R→I": "R>I"}
 
 
@@ -95,6 +96,27 @@ def check_tunnel_rows(cap, rows, with_keys, errors, ambiguous_sas=()):
             errors.append("%s: tunnel %s: %s, but MANIFEST has no tunnel line" % (tag, key, got[key]))
 
 
+def check_rekey_links(cap, rows, with_keys, errors):
+    """MANIFEST `replaced` lines (from the daemons' logs): the old child's last ESP frame
+    links forward to the new child's first, and back.  With keys exactly those links;
+    without keys (ESP tied by peers, maybe ambiguous) never a wrong one."""
+    tag = "keys" if with_keys else "no keys"
+    want = set()
+    for old, new in cap.replaced:
+        old_frames = [n for n, v in cap.esp.items() if (int(v[0]) if v[0] != "-" else 0, v[1]) == old]
+        new_frames = [n for n, v in cap.esp.items() if (int(v[0]) if v[0] != "-" else 0, v[1]) == new]
+        if old_frames and new_frames:
+            want |= {(max(old_frames), "replaced_by", min(new_frames)), (min(new_frames), "replaces", max(old_frames))}
+    got = set()
+    for row in rows:
+        if row[14]:
+            got.add((int(row[0]), "replaces", int(row[14])))
+        if row[15]:
+            got.add((int(row[0]), "replaced_by", int(row[15])))
+    if (got != want) if with_keys else not got <= want:
+        errors.append("%s: rekey links %s, MANIFEST's replaced lines give %s" % (tag, sorted(got), sorted(want)))
+
+
 def check_json(ts, pcap, cap, conf, errors):
     out = ts.run(["-q", "-r", pcap, "-z", "ikediag,json"], config_dir=conf).stdout
     for line in out.splitlines():
@@ -121,6 +143,7 @@ def check_capture(ts, pcaps, cap):
         rows = ts.fields(pcap, FIELDS, extra=["-2"], config_dir=conf)
         ambiguous = check_esp(cap, rows, with_keys, errors)
         check_tunnel_rows(cap, rows, with_keys, errors, ambiguous)
+        check_rekey_links(cap, rows, with_keys, errors)
     check_json(ts, pcap, cap, runs[-1][1], errors)
     return errors
 

@@ -63,6 +63,7 @@ class Capture:
     esp: Dict[int, tuple] = field(default_factory=dict)  # ESP frame -> (sa, child, I>R|R>I), ("-", "-", "-") unmatched
     tunnels: Dict[tuple, tuple] = field(default_factory=dict)  # (sa, child) -> (state, silent side or None)
     dpd: List[tuple] = field(default_factory=list)  # (R-U-THERE frame, its ACK's frame), linked with keys
+    replaced: List[tuple] = field(default_factory=list)  # ((sa, old child), (sa, new child)): a rekey the ESP moved across
 
 
 def parse(path):
@@ -120,6 +121,8 @@ def parse(path):
                 current.where[(int(tokens[0]), tokens[1])] = tokens[2]
             elif word == "esp":
                 current.esp[int(tokens[0])] = tuple(tokens[1:4])
+            elif word == "replaced":  # replaced SA CHILD SA CHILD
+                current.replaced.append(((int(tokens[0]), tokens[1]), (int(tokens[2]), tokens[3])))
             elif word == "dpd":
                 current.dpd.append((int(tokens[0]), int(tokens[1])))
             elif word == "tunnel":

@@ -141,6 +141,21 @@ static void test_rekey_by_peers(void)
     g_assert_true(ike_esp_flow_child(new_out) != quick_mode(&c));
     g_assert_true(ike_esp_flow_child(new_out) == ike_esp_flow_child(new_back));
     g_assert_cmpuint(ike_esp_flow_child(new_out)->index, ==, 2);
+    /* the ESP moved across the rekey: QM1's last ESP (the overlap) links to QM2's first */
+    ike_esp_stats_t old_stats, new_stats;
+    ike_esp_flow_stats(old, &old_stats);
+    ike_esp_flow_stats(new_out, &new_stats);
+    uint32_t old_last = 0, new_first = 0;
+    const ike_tunnels_t *t = ike_model_tunnels(c.model);
+    g_assert_true(ike_tunnels_replaces(t, ike_esp_flow_child(new_out), 10, &old_last, &new_first));
+    g_assert_cmpuint(old_last, ==, old_stats.last_frame);
+    g_assert_cmpuint(new_first, ==, new_stats.first_frame);
+    g_assert_true(ike_tunnels_replaced_by(t, quick_mode(&c), 10, &old_last, &new_first));
+    g_assert_cmpuint(new_first, ==, new_stats.first_frame);
+    g_assert_false(ike_tunnels_replaces(t, quick_mode(&c), 10, &old_last, &new_first));
+    /* the old child going on long after the new one began: parallel children, no rekey */
+    esp(&c, PEER_A, 0x1000u, 3, 30);
+    g_assert_false(ike_tunnels_replaces(t, ike_esp_flow_child(new_out), 10, &old_last, &new_first));
     ike_model_free(c.model);
 }
 
