@@ -4,7 +4,9 @@
  * One arrow per ISAKMP message, labelled MM#n/AM#n/QM#n/INFO with resends marked; the
  * comment names the SA and, on the frame that shows it, each exchange's verdict.  In a
  * file merged from two capture points, one arrow per send, "(lost)" when it never got
- * to the other point.
+ * to the other point.  ESP is drawn one arrow per burst ("ESP ×40"), so the ladder stays
+ * readable: a burst is one child's ESP in one direction, and it ends when its IKE SA
+ * draws an arrow (a DPD, a rekey, a Delete) or after the silence threshold without ESP.
  *
  * During a single pass a verdict can move to a later frame or change when silence
  * passes the threshold, so the items of the current run are kept by frame and their
@@ -26,12 +28,23 @@ typedef struct flow_item {
     const ike_result_t *res;
 } flow_item_t;
 
+/* One arrow for a run of ESP frames of one child in one direction. */
+typedef struct esp_burst {
+    seq_analysis_item_t *sai;
+    guint sa_arrows; /* its IKE SA's arrows when the burst last grew */
+    guint32 packets, last_frame;
+    guint64 bytes;
+    double first_time, last_time;
+} esp_burst_t;
+
 static struct {
     const seq_analysis_info_t *sainfo; /* the run the items belong to */
     guint n_items; /* items we added to it */
     guint32 last_frame;
     GHashTable *items; /* frame number -> flow_item_t */
     GHashTable *verdict_frame; /* exchange -> frame whose comment carries its verdict */
+    GHashTable *bursts; /* burst_key() -> the esp_burst_t growing now */
+    GHashTable *sa_arrows; /* ike_sa_t -> IKE arrows drawn for it */
     view_tracker_t *tracker;
 } run;
 
@@ -56,7 +69,8 @@ static void append_verdict(GString *s, const ike_exchange_t *ex, const ike_diag_
 static gchar *comment_of(const ike_result_t *res, const ike_diag_context_t *ctx)
 {
     if (!res->exchange)
-        return g_strdup("not analysed");
+        return g_strdup(res->notes & IKE_NOTE_ICMP_ERROR ? "quotes an IKE message: nothing listens there"
+                                                         : "not analysed");
     GString *s = g_string_new(NULL);
     g_string_printf(s, "SA %u", res->exchange->sa->number);
     const char *notify = res->notify ? ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify) : NULL;
@@ -100,6 +114,10 @@ static void forget_run(void)
         g_hash_table_destroy(run.items);
     if (run.verdict_frame)
         g_hash_table_destroy(run.verdict_frame);
+    if (run.bursts)
+        g_hash_table_destroy(run.bursts);
+    if (run.sa_arrows)
+        g_hash_table_destroy(run.sa_arrows);
     tracker_free(run.tracker);
     memset(&run, 0, sizeof run);
 }
@@ -118,6 +136,8 @@ static void follow_run(const seq_analysis_info_t *sainfo, guint32 frame)
     run.last_frame = frame;
     run.items = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     run.verdict_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    run.bursts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    run.sa_arrows = g_hash_table_new(g_direct_hash, g_direct_equal);
     run.tracker = tracker_new(refresh_sa_comments, NULL);
 }
 
@@ -150,6 +170,80 @@ static bool shows(const ike_result_t *res)
     return !res->exchange || views_sa_shown(res->exchange->sa) || !ike_capture_copy_in(capture, res->frame);
 }
 
+/* A child's direction: its address with the direction in the low bit (exchanges are
+ * aligned), or the flow itself for ESP no negotiation made. */
+static gconstpointer burst_key(const ike_esp_flow_t *flow)
+{
+    const ike_exchange_t *child = ike_esp_flow_child(flow);
+    return child ? (gconstpointer)((guintptr)child | (guintptr)ike_esp_flow_dir(flow)) : (gconstpointer)flow;
+}
+
+static guint sa_arrows(const ike_sa_t *sa)
+{
+    return sa ? GPOINTER_TO_UINT(g_hash_table_lookup(run.sa_arrows, sa)) : 0;
+}
+
+/* "ESP ×12" and "SA 1 QM1 ESP I→R: 12 packets, 1440 bytes, frames 10-40, 11.2 s". */
+static void describe_burst(esp_burst_t *b, const ike_esp_flow_t *flow)
+{
+    const ike_exchange_t *child = ike_esp_flow_child(flow);
+    char name[16];
+    g_free(b->sai->frame_label);
+    g_free(b->sai->comment);
+    b->sai->frame_label = g_strdup_printf("ESP ×%u", b->packets);
+    GString *s = g_string_new(NULL);
+    if (child)
+        g_string_printf(s, "SA %u %s ESP %s: ", child->sa->number, ike_exchange_name(child, name, sizeof name),
+                        ike_esp_dir_name(ike_esp_flow_dir(flow)));
+    else
+        g_string_printf(s, "ESP SPI 0x%08x, no negotiation in the capture: ", ike_esp_flow_spi(flow));
+    g_string_append_printf(s, "%u packet%s, %" G_GUINT64_FORMAT " bytes", b->packets, b->packets == 1 ? "" : "s",
+                           b->bytes);
+    if (b->packets > 1)
+        g_string_append_printf(s, ", frames %u-%u, %.1f s", b->sai->frame_number, b->last_frame,
+                               b->last_time - b->first_time);
+    else
+        g_string_append_printf(s, ", frame %u", b->last_frame);
+    b->sai->comment = g_string_free(s, FALSE);
+}
+
+/* An ESP frame joins its direction's burst, or starts one: after its IKE SA drew an
+ * arrow, or after the silence threshold without ESP. */
+static bool add_esp(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_esp_flow_t *flow,
+                    const ike_esp_msg_t *esp, const ike_diag_context_t *ctx)
+{
+    const ike_exchange_t *child = ike_esp_flow_child(flow);
+    const ike_sa_t *sa = child ? child->sa : NULL;
+    if (sa && !views_sa_shown(sa))
+        return false;
+    esp_burst_t *b = g_hash_table_lookup(run.bursts, burst_key(flow));
+    bool grows = b && b->sa_arrows == sa_arrows(sa) && esp->time - b->last_time <= ctx->silence_threshold;
+    if (!grows) {
+        seq_analysis_item_t *sai = sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
+        if (!sai)
+            return false;
+        sai->frame_number = pinfo->num;
+        sequence_analysis_use_color_filter(pinfo, sai);
+        sai->port_src = (guint16)pinfo->srcport;
+        sai->port_dst = (guint16)pinfo->destport;
+        sai->conv_num = (guint16)(sa ? sa->number : 0);
+        sai->line_style = 1;
+        sai->display = TRUE;
+        g_queue_push_tail(sainfo->items, sai);
+        run.n_items++;
+        b = g_new0(esp_burst_t, 1);
+        *b = (esp_burst_t){ .sai = sai, .first_time = esp->time };
+        g_hash_table_insert(run.bursts, (gpointer)burst_key(flow), b);
+    }
+    b->sa_arrows = sa_arrows(sa);
+    b->packets++;
+    b->bytes += esp->length;
+    b->last_frame = esp->frame;
+    b->last_time = esp->time;
+    describe_burst(b, flow);
+    return !grows;
+}
+
 static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
                                      tap_flags_t flags _U_)
 {
@@ -158,6 +252,12 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
     ike_diag_context_t ctx;
     ikediag_diag_context(&ctx);
     follow_run(sainfo, pinfo->num);
+    const ike_esp_flow_t *flow;
+    ike_esp_msg_t esp;
+    if (!res && ikediag_tapped_esp(pinfo->num, &flow, &esp)) {
+        tracker_event(run.tracker, NULL);
+        return add_esp(pinfo, sainfo, flow, &esp, &ctx) ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+    }
     seq_analysis_item_t *sai = res && shows(res) ? add_item(pinfo, sainfo, res) : NULL;
     if (sai) {
         sai->comment = comment_of(res, &ctx);
@@ -165,6 +265,8 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
         *item = (flow_item_t){ sai, res };
         g_hash_table_insert(run.items, GUINT_TO_POINTER(pinfo->num), item);
         run.n_items++;
+        if (res->exchange)
+            g_hash_table_insert(run.sa_arrows, res->exchange->sa, GUINT_TO_POINTER(sa_arrows(res->exchange->sa) + 1));
     }
     tracker_event(run.tracker, res);
     return sai ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
@@ -172,6 +274,6 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
 
 void flow_register(int proto)
 {
-    register_seq_analysis("ikediag", "IKEv1 (ikediag)", proto, "ikediag", TL_REQUIRES_NOTHING, flow_packet);
+    register_seq_analysis("ikediag", "IKE and ESP (ikediag)", proto, "ikediag", TL_REQUIRES_NOTHING, flow_packet);
     register_cleanup_routine(forget_run);
 }

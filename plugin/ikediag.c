@@ -28,6 +28,14 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 WS_DLL_PUBLIC void plugin_register(void);
 
+/* The ESP frame just dissected, for the views its tap event reaches (taps run after the
+ * frame's dissection, before the next frame's). */
+static struct {
+    uint32_t frame;
+    const ike_esp_flow_t *flow;
+    ike_esp_msg_t esp;
+} tapped_esp;
+
 static int proto_ikediag = -1;
 static int ikediag_tap = -1;
 static int expert_tap = -1; /* epan's, to know whether expert infos have a reader */
@@ -76,6 +84,7 @@ static void init_file_state(void)
     capture_end_known = FALSE;
     memset(frames_on_interface, 0, sizeof frames_on_interface);
     silent_points_known = FALSE;
+    memset(&tapped_esp, 0, sizeof tapped_esp);
     expert_tap = find_tap_id("expert");
 }
 
@@ -83,6 +92,7 @@ static void cleanup_file_state(void)
 {
     ike_capture_free(capture);
     capture = NULL;
+    memset(&tapped_esp, 0, sizeof tapped_esp); /* its flow went with the capture */
 }
 
 /* Once the first pass is over: a file merged from two captures whose second interface
@@ -127,17 +137,32 @@ static int tick_views(packet_info *pinfo)
     return 0;
 }
 
-/* An ESP frame: counted on the first pass, tied to its child on every pass that shows it. */
+bool ikediag_tapped_esp(uint32_t frame, const ike_esp_flow_t **flow, ike_esp_msg_t *esp)
+{
+    if (!tapped_esp.flow || tapped_esp.frame != frame)
+        return false;
+    *flow = tapped_esp.flow;
+    *esp = tapped_esp.esp;
+    return true;
+}
+
+/* An ESP frame: counted on the first pass, tied to its child on every pass that shows it
+ * or that a view reads. */
 static int dissect_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     ike_tunnels_t *tunnels = capture ? ike_capture_tunnels(capture, compat_interface_id(pinfo)) : NULL;
     ike_esp_msg_t esp;
-    gboolean first_pass = !PINFO_FD_VISITED(pinfo);
-    if (!tunnels || (!first_pass && !tree) || !extract_esp(pinfo, tvb, &esp))
+    gboolean first_pass = !PINFO_FD_VISITED(pinfo), view = have_tap_listener(ikediag_tap);
+    if (!tunnels || (!first_pass && !tree && !view) || !extract_esp(pinfo, tvb, &esp))
         return tick_views(pinfo);
     const ike_esp_flow_t *flow = first_pass ? ike_tunnels_add_esp(tunnels, &esp) : ike_tunnels_find(tunnels, &esp);
     if (flow && tree)
         render_esp(tvb, pinfo, tree, tunnels, flow, pref_silence_seconds);
+    if (flow && view) {
+        tapped_esp.frame = pinfo->num;
+        tapped_esp.flow = flow;
+        tapped_esp.esp = esp;
+    }
     tick_views(pinfo);
     /* accepted: epan would otherwise take ikediag off the frame's layers again, once per
      * ESP frame (and the frame does carry an ikediag subtree) */

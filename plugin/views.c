@@ -188,7 +188,9 @@ const char *views_chosen(const ike_exchange_t *ex, char *buf, size_t size)
 const char *views_message_label(const ike_result_t *res, char *buf, size_t size)
 {
     char label[16];
-    if (res->kind == IKE_KIND_NONE)
+    if (res->notes & IKE_NOTE_ICMP_ERROR)
+        snprintf(label, sizeof label, "ICMP error");
+    else if (res->kind == IKE_KIND_NONE)
         snprintf(label, sizeof label, "ISAKMP");
     else
         ike_label(res, label, sizeof label);

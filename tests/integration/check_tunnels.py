@@ -13,11 +13,18 @@ such an extra `no-traffic` is accepted only in captures with a `rekey` line; and
 several complete children between the peers waited for their first ESP (parallel Quick
 Modes, a simultaneous initiation), ESP is `ambiguous`: tied to the right IKE SA's peers
 only, and those children judged together (two-way when the ESP went both ways).
+
+The flow graph (-z flow,ikediag,network) draws ESP one arrow per burst: the ESP of one
+child in one direction, cut where the child's IKE SA sends an ISAKMP message (IKE SAs
+numbered by their initiator SPI's first appearance) or after more than the silence
+threshold (10 s) without ESP.  The bursts are computed here from the esp lines and the
+frames' times, SPIs and IP lengths read from the stock dissectors.
 """
 import argparse
 import concurrent.futures
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +39,11 @@ FIELDS = ["frame.number", "esp.spi", "ikediag.sa", "ikediag.child", "ikediag.esp
 FIELDS += list(TUNNEL_EXPERTS.values())
 FIELDS += ["ikediag.esp.replaces", "ikediag.esp.replaced_by"]
 DIRS = {"I→R": "I>R", "R→I": "R>I"}
+SILENCE = 10.0  # the default ikediag.silence_seconds
+STOCK = ["frame.number", "frame.time_relative", "isakmp.ispi", "esp.spi", "ip.len", "ip.hdr_len", "ipv6.plen",
+         "udp.srcport"]
+BURST = re.compile(r"^(?:\d+ *)?\|(\d+\.\d+) *\|.*\|(?:SA (\d+) (\S+) ESP (I→R|R→I)|ESP SPI (0x[0-9a-f]+),[^:]*): "
+                   r"(\d+) packets?, (\d+) bytes, frames? (\d+)(?:-(\d+))?")
 
 
 def first(value):
@@ -133,6 +145,46 @@ def check_json(ts, pcap, cap, conf, errors):
                 errors.append("json: SA %d %s: encaps and i_to_r disagree" % (sa["sa"], ex["exchange"]))
 
 
+def expected_bursts(cap, stock):
+    """The ESP arrows the flow graph should draw: (group, first time, packets, bytes, last frame)."""
+    sa_of_ispi, isakmp, esp = {}, [], {}
+    for row in stock:
+        num, ispi, spi = int(row[0]), first(row[2]), first(row[3])
+        if ispi and not spi:
+            sa_of_ispi.setdefault(ispi, len(sa_of_ispi) + 1)
+            isakmp.append((num, sa_of_ispi[ispi]))
+        elif spi and num in cap.esp:
+            ip_len = int(first(row[4]) or 0) - int(first(row[5]) or 0) if row[4] else int(first(row[6]))
+            sa, child, direction = cap.esp[num]
+            group = ("-", spi) if sa == "-" else (sa, child, direction)
+            esp.setdefault(group, []).append((num, float(row[1]), ip_len - (8 if first(row[7]) else 0)))
+    bursts = []
+    for group, frames in esp.items():
+        sa = None if group[0] == "-" else int(group[0])
+        for i, (num, t, size) in enumerate(frames):
+            prev = frames[i - 1] if i else None
+            cut = not prev or t - prev[1] > SILENCE or any(prev[0] < n < num and s == sa for n, s in isakmp)
+            if cut:
+                bursts.append([group, "%.6f" % t, 0, 0, 0])
+            bursts[-1][2:] = [bursts[-1][2] + 1, bursts[-1][3] + size, num]
+    return sorted(tuple(b) for b in bursts)
+
+
+def check_bursts(ts, pcap, cap, conf, errors):
+    stock = ts.fields(pcap, STOCK, config_dir=conf)
+    want = expected_bursts(cap, stock)
+    got = []
+    out = ts.run(["-q", "-n", "-r", pcap, "-z", "flow,ikediag,network"], config_dir=conf).stdout
+    for line in out.splitlines():
+        m = BURST.match(line)
+        if m:
+            t, sa, child, direction, spi, packets, size, first_frame, last = m.groups()
+            group = ("-", spi) if spi else (sa, child, DIRS[direction])
+            got.append((group, t, int(packets), int(size), int(last or first_frame)))
+    if sorted(got) != want:
+        errors.append("flow: ESP bursts %s, expected %s" % (sorted(got), want))
+
+
 def check_capture(ts, pcaps, cap):
     errors = []
     pcap = ts.stage_file(os.path.join(pcaps, cap.name))
@@ -145,6 +197,7 @@ def check_capture(ts, pcaps, cap):
         check_tunnel_rows(cap, rows, with_keys, errors, ambiguous)
         check_rekey_links(cap, rows, with_keys, errors)
     check_json(ts, pcap, cap, runs[-1][1], errors)
+    check_bursts(ts, pcap, cap, runs[-1][1], errors)
     return errors
 
 
