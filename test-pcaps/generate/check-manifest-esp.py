@@ -21,7 +21,11 @@ For every block (or those named):
   - `tunnel` lines: one per child with `esp` lines (and maybe others: `no-traffic`), each
     state what the `esp` lines of that child say, or what the rest of the capture says on
     top: `dead-peer` when one side sent two Informationals or more, a second apart or
-    more, after the other side's last ISAKMP packet (DPD with nothing back); `two-way`
+    more, after the other side's last ISAKMP packet (DPD with nothing back); `stale-spi`
+    when the child's ESP went one way at its end (frames from one address after the other
+    address's last ESP on that child) and a later IKE SA whose first message comes from the
+    silent address began after that last ESP from it and before the child's last ESP frame
+    (the silent side negotiates afresh while the other still sends on the old SPI); `two-way`
     for a child one way whose other way went on a sibling child of the same IKE SA (each
     side sending on the child it installed last, after a simultaneous initiation).
 Exit 1 on any mismatch.
@@ -42,7 +46,7 @@ _spec.loader.exec_module(esp_lines)
 
 DIR = esp_lines.DIR
 MANIFEST = esp_lines.MANIFEST
-STATES = {"two-way", "no-traffic", "one-way-esp", "dead-peer"}
+STATES = {"two-way", "no-traffic", "one-way-esp", "dead-peer", "stale-spi"}
 DPD_MIN_INTERVAL = 1.0  # seconds: a burst of Informationals is a teardown, DPD asks at an interval
 
 
@@ -194,6 +198,10 @@ def check(capname, block):
         if state == "dead-peer":
             if not unanswered_informationals(cap):
                 err("tunnel %d %s dead-peer, but no side's Informationals went unanswered" % key)
+        elif state == "stale-spi":
+            why = new_sa_by_silent(cap, key, esp_l)
+            if why:
+                err("tunnel %d %s stale-spi, but %s" % (key + (why,)))
         elif state != want and not (state == "two-way" and pair):
             err("tunnel %d %s %s, but its esp lines say %s" % (key + (state, want)))
     return errs
@@ -214,6 +222,32 @@ def unanswered_informationals(cap):
             lone.setdefault(src, []).append(t)
         last_from[src] = t
     return any(len(ts) >= 2 and ts[-1] - ts[0] >= DPD_MIN_INTERVAL for ts in lone.values())
+
+
+def new_sa_by_silent(cap, key, esp_l):
+    """None when the child's ESP went one way at its end and a later IKE SA begun by the
+    silent address started between the silent side's last ESP on the child and the child's
+    last ESP frame; else why not."""
+    rows = esp_lines.fields(cap, "esp", ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst"])
+    mine = [(int(r["frame.number"]), r["ip.src"] or r["ipv6.src"], r["ip.dst"] or r["ipv6.dst"]) for r in rows
+            if esp_l.get(int(r["frame.number"])) and esp_l[int(r["frame.number"])][:2] == key]
+    if not mine:
+        return "it has no ESP"
+    last, talker, silent = mine[-1]
+    quiet = [n for n, src, _ in mine if src == silent]
+    after = [n for n, src, _ in mine if src == talker and n > max(quiet or [0])]
+    if not after:
+        return "its ESP did not go one way at its end"
+    isk = esp_lines.fields(cap, "isakmp && !icmp && !icmpv6", ["frame.number", "ip.src", "ipv6.src", "isakmp.ispi"])
+    sas, first = {}, {}
+    for r in isk:
+        sa = sas.setdefault(r["isakmp.ispi"], len(sas) + 1)
+        first.setdefault(sa, (int(r["frame.number"]), r["ip.src"] or r["ipv6.src"]))
+    for sa, (num, src) in sorted(first.items()):
+        if sa > key[0] and src == silent and max(quiet or [0]) < num < last:
+            return None
+    return "no later IKE SA begun by the silent %s between its last ESP on the child (%s) and the child's last ESP (frame %d)" % (
+        silent, max(quiet) if quiet else "none", last)
 
 
 def paired(key, dirs, esp_l, frames, ex):

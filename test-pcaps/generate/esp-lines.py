@@ -25,6 +25,14 @@ How (no ikediag plugin):
   - ESP frames (tshark esp.spi): the responder's inbound SPI means I>R, the requester's
     R>I; cross-checked with the addresses: I>R iff the ESP source is the address that
     sent the child exchange's first message at the same capture point (interface).
+  - the `tunnel` state from the ESP directions (two-way, one-way-esp, no-traffic), except
+    `stale-spi` when a log has the restart marker (a daemon killed and started again, as
+    the esp-stale-spi* scenarios write it) and the new daemon then initiated an IKE SA
+    that is in the capture (its logged Ka / SK_ei is the key file's key for that SA's
+    SPIs, and its first message comes from the address the new daemon logged sending
+    from), and an older child's ESP from the other address still went on, on the old
+    SPI, after that first message, while none came from the restarted side after its
+    restart (its last ESP on the child before the other side's one-way frames).
 Exit 1 when a source disagrees with another.
 """
 import os
@@ -104,6 +112,52 @@ def log_children(name):
             if m:
                 kids.append((side, m.group(2), m.group(1)))
     return list(dict.fromkeys(kids))
+
+
+RESTART = re.compile(r"^# ---- (\w+) daemon killed .*started again")
+
+
+def logged_keys(lines):
+    """the IKEv1 Ka and IKEv2 SK_ei keys (hex) in log lines, in order"""
+    keys, want, cur = [], 0, ""
+    for line in lines:
+        m = re.search(r"(encryption key Ka|Sk_ei secret) => ([0-9]+) bytes", line)
+        if m:
+            want, cur = int(m.group(2)), ""
+            continue
+        if want > 0:
+            body = re.sub(r"^.*\]\s*(<[^>]*>\s*)?\s*[0-9]+: ", "", line)
+            for t in body.split()[:16]:
+                if want > 0 and re.match(r"^[0-9A-Fa-f]{2}$", t):
+                    cur += t.lower()
+                    want -= 1
+            if want == 0:
+                keys.append(cur)
+    return keys
+
+
+def restarted_initiations(name):
+    """[(side, src, dst, keys)]: a log with the restart marker whose new daemon initiated an
+    IKE SA: the address it sent the first message from and to, and the keys it logged"""
+    out = []
+    for side, p in log_files(name):
+        lines = open(p, errors="replace").read().splitlines()
+        at = [i for i, l in enumerate(lines) if RESTART.match(l)]
+        if not at:
+            continue
+        after = lines[at[-1] + 1:]
+        init = [i for i, l in enumerate(after) if re.search(r"initiating (Main Mode |Aggressive Mode )?IKE_SA \S+ to ", l)]
+        if not init:
+            continue
+        src = dst = None
+        for l in after[init[0]:]:
+            m = re.search(r"sending packet: from (\S+)\[\d+\] to (\S+)\[\d+\]", l)
+            if m:
+                src, dst = m.group(1), m.group(2)
+                break
+        if src:
+            out.append((side, src, dst, logged_keys(after)))
+    return out
 
 
 def proposal_spis(cap, cfg, frames):
@@ -263,6 +317,7 @@ def derive(capname):
             problems.append("%s: ESP frame %d on SPIs of SA %d %s, not established per the logs" % (capname, num, e["sa"], e["name"]))
         lines.append("esp %d %d %s %s" % (num, e["sa"], e["name"], d))
         seen.setdefault(k, set()).add(d)
+    stale, stale_notes = stale_spi(cap, name, keys, isk, sas, exch, order, esp, by_spi)
     for k in order:
         e = exch[k]
         if not e["established"]:
@@ -270,6 +325,8 @@ def derive(capname):
         s = seen.get(k, set())
         state = {frozenset(["I>R", "R>I"]): "two-way", frozenset(["I>R"]): "one-way-esp responder",
                  frozenset(["R>I"]): "one-way-esp initiator", frozenset(): "no-traffic"}[frozenset(s)]
+        if k in stale:
+            state = "stale-spi"
         lines.append("tunnel %d %s %s" % (e["sa"], e["name"], state))
     # logged children the capture's decrypted exchanges never made (fine if no ESP uses them)
     made = {frozenset((exch[k]["i"], exch[k]["r"])) for k in order if exch[k]["i"] and exch[k]["r"]}
@@ -279,7 +336,47 @@ def derive(capname):
         e = exch[k]
         if e["i"] and e["r"] and not e["established"] and log_files(name):
             notes.append("# SA %d %s negotiated SPIs %s/%s but no log says established" % (e["sa"], e["name"], e["i"], e["r"]))
-    return lines, notes, problems
+    return lines, notes + stale_notes, problems
+
+
+def stale_spi(cap, name, keys, isk, sas, exch, order, esp, by_spi):
+    """The children whose tunnel is `stale-spi` (see the header), and a note for each."""
+    found, notes = set(), []
+    inits = restarted_initiations(name)
+    if not inits or not keys:
+        return found, notes
+    key_of = {}     # SA number -> its key in the key file (IKEv1 Ka, IKEv2 SK_ei)
+    for line in open(keys):
+        f = line.strip().split(",")
+        if len(f) == 2 and f[0] in sas:
+            key_of[sas[f[0]]] = f[1]
+        elif len(f) > 2 and f[0] in sas:
+            key_of[sas[f[0]]] = f[2]
+    first = {}      # SA number -> (frame, source, destination) of its first ISAKMP frame
+    for r in isk:
+        sa = sas[hexs(r["isakmp.ispi"])]
+        if sa not in first:
+            first[sa] = int(r["frame.number"]), r["ip.src"] or r["ipv6.src"]
+    for side, src, dst, logged in inits:
+        new = [sa for sa, (num, fsrc) in sorted(first.items()) if fsrc == src and key_of.get(sa) in logged]
+        if not new:
+            continue
+        new_sa, new_frame = new[0], first[new[0]][0]
+        for k in order:
+            e = exch[k]
+            if e["sa"] >= new_sa or not e["established"]:
+                continue
+            mine = [int(r["frame.number"]) for r in esp if by_spi.get("%08x" % int(r["esp.spi"], 0), (None,))[0] == k]
+            from_silent = [int(r["frame.number"]) for r in esp if int(r["frame.number"]) in mine and (r["ip.src"] or r["ipv6.src"]) == src]
+            from_other = [n for n in mine if n not in from_silent and n > max(from_silent or [0])]
+            if from_other and new_frame > max(from_silent or [0]) and new_frame < max(from_other):
+                found.add(k)
+                notes.append("# stale-spi: SA %d %s: %s log: daemon restarted (marker), then it initiated SA %d "
+                             "(frame %d from %s, its logged key is the key file's); ESP on the old SPI from the "
+                             "other side only, frames %d-%d (%d), the last after frame %d; %s's last ESP on it: %s"
+                             % (e["sa"], e["name"], side, new_sa, new_frame, src, min(from_other), max(from_other),
+                                len(from_other), new_frame, src, max(from_silent) if from_silent else "none"))
+    return found, notes
 
 
 def manifest_block(capname):
