@@ -27,6 +27,7 @@ SILENT_CAPTURE=p1-responder-filtered      # the expert indicator while nothing c
 V2_CAPTURE=v2-psk-mismatch                # an IKEv2 verdict, without keys
 TWO_POINTS=2p-4500-dropped-to-responder   # captured at both ends and merged: where
 TUNNEL=esp-one-way-no-return-route         # the tunnel's life: ESP one way
+STALE=esp-stale-spi-new-sa              # the flow graph with ESP bursts
 
 log() { printf '%s\n' "make-screenshots: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -67,7 +68,7 @@ trap cleanup EXIT
 mkdir -p "$STAGE/plugins/4.0/epan" "$STAGE/pcaps" "$STAGE/run"
 cp "$PLUGIN" "$STAGE/plugins/4.0/epan/"
 cp "$ROOT/test-pcaps/$CAPTURE.pcap" "$ROOT/test-pcaps/$TABLE_CAPTURE.pcap" "$ROOT/test-pcaps/$SILENT_CAPTURE.pcap" \
-    "$ROOT/test-pcaps/$V2_CAPTURE.pcap" "$ROOT/test-pcaps/$TWO_POINTS.pcapng" "$ROOT/test-pcaps/$TUNNEL.pcap" \
+    "$ROOT/test-pcaps/$V2_CAPTURE.pcap" "$ROOT/test-pcaps/$TWO_POINTS.pcapng" "$ROOT/test-pcaps/$TUNNEL.pcap" "$ROOT/test-pcaps/$STALE.pcap" \
     "$STAGE/pcaps/"
 CONF=$STAGE/home/.config/wireshark
 PROFILE=$CONF/profiles/ikediag
@@ -285,27 +286,30 @@ fi
 ws_stop
 rm -f "$PROFILE/ikev1_decryption_table"
 
-# ---- 5: Statistics > Flow Graph, flow type "IKEv1 (ikediag)" -------------------------
-ws_open "$CAPTURE.pcap" -r "$CAPTURE.pcap" || die "the main window did not appear"
-settle 2
-xdotool windowfocus --sync "$MAIN"
-xdotool key alt+s                                         # the Statistics menu
-sleep 0.5
-# "Flow Graph" is the 18th entry of Debian's Wireshark 4.0 Statistics menu; the check
-# below fails loudly if a different dialog opened.
-for _ in $(seq 17); do xdotool key Down; done
-xdotool key Return
-FLOW=$(wait_window "Flow ·") || die "the Flow Graph did not open: the Statistics menu changed, fix the Down count"
-settle
-xdotool windowsize "$FLOW" 1280 560
-settle
-xdotool mousemove --window "$FLOW" 675 505 click 1       # the "Flow type" box
-sleep 0.7
-xdotool type --delay 60 "IKEv1"
-xdotool key Return
-settle 2
-shot "$FLOW" flow-graph.png
-ws_stop
+# ---- 5: Statistics > Flow Graph, flow type "IKE and ESP (ikediag)" ------------------
+flow_graph_shot() {  # CAPTURE PNG
+    ws_open "$1.pcap" -r "$1.pcap" || die "the main window did not appear"
+    settle 2
+    xdotool windowfocus --sync "$MAIN"
+    xdotool key alt+s                                         # the Statistics menu
+    sleep 0.5
+    # "Flow Graph" is the 18th entry of Debian's Wireshark 4.0 Statistics menu; the check
+    # below fails loudly if a different dialog opened.
+    for _ in $(seq 17); do xdotool key Down; done
+    xdotool key Return
+    FLOW=$(wait_window "Flow ·") || die "the Flow Graph did not open: the Statistics menu changed, fix the Down count"
+    settle
+    xdotool windowsize "$FLOW" 1280 560
+    settle
+    xdotool mousemove --window "$FLOW" 675 505 click 1       # the "Flow type" box
+    sleep 0.7
+    xdotool type --delay 60 "IKE and"
+    xdotool key Return
+    settle 2
+    shot "$FLOW" "$2"
+    ws_stop
+}
+flow_graph_shot "$CAPTURE" flow-graph.png
 
 # ---- 9: IKEv2: frame 4, the 80-byte IKE_AUTH answer that carries the verdict ---------
 ws_open "$V2_CAPTURE.pcap" -r "$V2_CAPTURE.pcap" -Y ikediag -g 4 || die "the main window did not appear"
@@ -339,6 +343,9 @@ xdotool key End Right
 settle
 shot "$MAIN" tunnel.png 1280x930+0+0
 ws_stop
+
+# ---- 12: the flow graph with ESP bursts: a stale SPI, then the restarted peer's new SA --
+flow_graph_shot "$STALE" flow-esp.png
 
 total=$(du -cb "$OUT"/*.png | tail -1 | cut -f1)
 log "total $((total / 1024)) KB in $OUT"

@@ -433,10 +433,14 @@ An IKEv1 site-to-site VPN comes up in two phases:
 
 The peer that sends the first message is the *initiator*, the other the *responder*.
 The ladder of the clean capture of section 1, as ikediag draws it (in Wireshark:
-*Statistics > Flow Graph*, flow type *IKEv1 (ikediag)*; the port numbers are in brackets):
+*Statistics > Flow Graph*, flow type *IKE and ESP (ikediag)*; the port numbers are in brackets):
 """)
     add(shown("tshark -2 -r test-pcaps/%s.pcap -q -z flow,ikediag,network" % c))
     add("""
+The last two arrows are the traffic the tunnel carried: ESP is drawn one arrow per burst
+and direction (`ESP ×3`: three packets from QM#1's sender, and three back), not one per
+packet.
+
 What each message carries:
 
 | message | from | carries | readable without keys? | Cisco state after it |
@@ -880,7 +884,7 @@ what to check, what a Cisco responder would log, the evidence frames):
 
 ![expert information](img/expert-info.png)
 
-*Statistics > Flow Graph*, flow type *IKEv1 (ikediag)*: the ladder, with the verdict in the
+*Statistics > Flow Graph*, flow type *IKE and ESP (ikediag)*: the ladder, with the verdict in the
 comment column:
 
 ![flow graph](img/flow-graph.png)
