@@ -109,8 +109,8 @@ void render_register_fields(int proto)
         { &hf_cause_check, { "What to check", "ikediag.cause.check", FT_STRING, BASE_NONE, NULL, 0, "Where to look in Cisco and strongSwan configuration", HFILL } },
         { &hf_cause_cisco, { "A Cisco responder would log", "ikediag.cause.cisco", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_evidence, { "Evidence", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "Frames that support the diagnosis", HFILL } },
-        { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Proposals offered in MM#1/AM#1, or (with keys) in QM#1", HFILL } },
-        { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Proposal chosen in MM#2/AM#2, or (with keys) in QM#2", HFILL } },
+        { &hf_offered, { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0, "Proposals offered in MM#1/AM#1 or SA_INIT#1, or (with keys) in QM#1, AUTH#1, CHILD#1", HFILL } },
+        { &hf_chosen, { "Chosen", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0, "Proposal chosen in MM#2/AM#2 or SA_INIT#2, or (with keys) in QM#2, AUTH#2, CHILD#2", HFILL } },
         { &hf_stalled, { "Stalled", "ikediag.stalled", FT_NONE, BASE_NONE, NULL, 0, "On the frame that carries a stalled exchange's verdict (the expert info is ikediag.stalled.<cause>)", HFILL } },
         { &hf_vantage, { "Capture point", "ikediag.vantage", FT_STRING, BASE_NONE, NULL, 0, "Where this copy was captured, in a file merged from captures at both ends: the interface name, or its id", HFILL } },
         { &hf_copy_in, { "Same copy at the other point", "ikediag.copy_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "The same send of this message (byte-identical ISAKMP) seen at the other capture point", HFILL } },
@@ -253,19 +253,14 @@ static void render_proxy_ids(proto_tree *tree, const ike_exchange_t *ex)
 static void render_proposals(proto_tree *tree, const ike_result_t *res)
 {
     const ike_exchange_t *ex = res->exchange;
-    bool quick = ex->kind == IKE_KIND_QUICK;
     char buf[512];
-    if (ex->offered && WANTED(tree, hf_offered)) {
-        ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, quick, buf, sizeof buf);
+    if (WANTED(tree, hf_offered) && ike_exchange_offered(ex, buf, sizeof buf))
         add_generated_string(tree, hf_offered, buf);
-    }
     /* NAT-D travels in MM#3/MM#4, in Aggressive Mode from AM#2 on (RFC 3947 3.1) */
     if (ex->nat != IKE_NAT_UNKNOWN && res->step >= (ex->kind == IKE_KIND_AGGRESSIVE ? 2 : 3))
         add_generated_string(tree, hf_nat, ex->nat == IKE_NAT_DETECTED ? "detected" : "none");
-    if (ex->has_chosen && res->step >= 2 && WANTED(tree, hf_chosen)) {
-        ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);
+    if (res->step >= 2 && WANTED(tree, hf_chosen) && ike_exchange_chosen(ex, buf, sizeof buf))
         add_generated_string(tree, hf_chosen, buf);
-    }
     render_proxy_ids(tree, ex);
 }
 
@@ -389,11 +384,9 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
         add_generated_string(tree, hf_cause_cisco, rule->cisco_log);
     for (unsigned i = 0; i < v->n_evidence; i++)
         add_generated_uint(tree, hf_evidence, v->evidence_frames[i]);
-    if (ex != res->exchange && ex->offered && WANTED(tree, hf_offered)) {
-        /* the verdict sits on a reply: show what the refused request offered */
-        ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, ex->kind == IKE_KIND_QUICK, text, sizeof text);
+    /* the verdict sits on a reply: show what the refused request offered */
+    if (ex != res->exchange && WANTED(tree, hf_offered) && ike_exchange_offered(ex, text, sizeof text))
         add_generated_string(tree, hf_offered, text);
-    }
     if (ex != res->exchange)
         render_proxy_ids(tree, ex);
     expert_add_info_format(pinfo, ti, stall_expert(rule->cause), "%s", headline);

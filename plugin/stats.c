@@ -171,8 +171,8 @@ static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag
     const ike_model_t *model = ikediag_model();
     if (model && ike_tunnel_judge_sa(ike_model_tunnels(model), sa, ctx, &tunnel, &child))
         tunnel_cells(items, child, ctx); /* the SA row: its most worrying child's */
-    items[COL_OFFERED] = string_item(views_offered(sa->phase1, buf, sizeof buf));
-    items[COL_CHOSEN] = string_item(views_chosen(sa->phase1, buf, sizeof buf));
+    items[COL_OFFERED] = string_item(ike_exchange_offered(ike_sa_negotiation(sa), buf, sizeof buf));
+    items[COL_CHOSEN] = string_item(ike_exchange_chosen(ike_sa_negotiation(sa), buf, sizeof buf));
     items[COL_TIME] = time_item(view.seconds);
     put_row(table, 0, items);
 }
@@ -196,8 +196,8 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
     items[COL_RESENDS] = uint_item(counts.resends);
     verdict_cells(items, view.outcome, &view);
     tunnel_cells(items, ex, ctx);
-    items[COL_OFFERED] = string_item(views_offered(ex, buf, sizeof buf)); /* with keys only */
-    items[COL_CHOSEN] = string_item(views_chosen(ex, buf, sizeof buf));
+    items[COL_OFFERED] = string_item(ike_exchange_offered(ex, buf, sizeof buf)); /* with keys only */
+    items[COL_CHOSEN] = string_item(ike_exchange_chosen(ex, buf, sizeof buf));
     items[COL_TIME] = time_item(view.seconds);
     put_row(table, row, items);
 }
@@ -463,8 +463,8 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
     json_seconds(s, "seconds", v.seconds);
     json_verdict(s, &v);
     char buf[512];
-    json_string(s, "offered", views_offered(ex, buf, sizeof buf));
-    json_string(s, "chosen", views_chosen(ex, buf, sizeof buf));
+    json_string(s, "offered", ike_exchange_offered(ex, buf, sizeof buf));
+    json_string(s, "chosen", ike_exchange_chosen(ex, buf, sizeof buf));
     json_string(s, "proxy_ids", ex->proxy_ids ? ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, sizeof buf)
                                                : NULL);
     json_tunnel(s, ex, ctx);
@@ -496,8 +496,8 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     json_string(s, "outcome", view->outcome);
     json_string(s, "judged", view->judged.exchange ? view->judged.name : NULL);
     json_verdict(s, &view->judged);
-    json_string(s, "offered", views_offered(sa->phase1, buf, sizeof buf));
-    json_string(s, "chosen", views_chosen(sa->phase1, buf, sizeof buf));
+    json_string(s, "offered", ike_exchange_offered(ike_sa_negotiation(sa), buf, sizeof buf));
+    json_string(s, "chosen", ike_exchange_chosen(ike_sa_negotiation(sa), buf, sizeof buf));
     json_seconds(s, "seconds", view->seconds);
     ike_tunnel_verdict_t tunnel;
     const ike_exchange_t *child;

@@ -169,22 +169,6 @@ const char *views_cookies(const ike_sa_t *sa, char *buf, size_t size)
     return buf;
 }
 
-const char *views_offered(const ike_exchange_t *ex, char *buf, size_t size)
-{
-    if (!ex || !ex->offered)
-        return NULL;
-    return ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, ex->kind == IKE_KIND_QUICK, buf, size);
-}
-
-const char *views_chosen(const ike_exchange_t *ex, char *buf, size_t size)
-{
-    if (!ex || !ex->has_chosen)
-        return NULL;
-    if (ex->kind == IKE_KIND_QUICK)
-        return ike_format_phase2(&ex->chosen, buf, size);
-    return ike_format_phase1(&ex->chosen, buf, size);
-}
-
 const char *views_message_label(const ike_result_t *res, char *buf, size_t size)
 {
     char label[16];

@@ -58,10 +58,6 @@ const char *views_address(const ike_endpoint_t *ep, char *buf, size_t size);
 const char *views_peers(const ike_sa_t *sa, char *buf, size_t size);
 /* The cookies as 16 hex digits each, "i/r". */
 const char *views_cookies(const ike_sa_t *sa, char *buf, size_t size);
-/* An exchange's offered proposals and the chosen one, in an engineer's words (phase 1
- * always; Quick Mode only when keys decrypted it), or NULL when not seen. */
-const char *views_offered(const ike_exchange_t *ex, char *buf, size_t size);
-const char *views_chosen(const ike_exchange_t *ex, char *buf, size_t size);
 /* Label of a message for the ladder: "MM#5", "MM#5 resend 2", "INFO". */
 const char *views_message_label(const ike_result_t *res, char *buf, size_t size);
 

@@ -561,10 +561,10 @@ ike_result_t *ike_model_add(ike_model_t *model, const ike_msg_t *msg)
         ike_tunnels_note_delete(model->tunnels, msg);
     if (msg->invalid_spi)
         ike_tunnels_note_invalid_spi(model->tunnels, msg);
-    if (msg->major_version == 2)
-        return res;
     /* the proposals first: AM#2 carries the chosen hash and its NAT-D together */
     ike_note_proposals(ex, msg, res);
+    if (msg->major_version == 2)
+        return res;
     if (msg->n_nat_d)
         ike_note_nat_detection(ex, msg);
     return res;

@@ -12,6 +12,8 @@
 
 #include "ike_msg.h"
 
+#include <stddef.h>
+
 /* The exchange kinds of both versions: the version is part of the kind, so every rule,
  * name and step table says which it is for (ike_kind_version). */
 typedef enum ike_kind {
@@ -232,6 +234,15 @@ uint16_t ike_result_refusal(const ike_result_t *res);
 bool ike_result_completes(const ike_result_t *res);
 /* What it completes: "Phase 1", "Quick Mode", "IKE_AUTH", "CREATE_CHILD_SA". */
 const char *ike_completion_name(ike_kind_t kind);
+
+/* The proposals the exchange's request offered and the one its answer chose, in its own
+ * terms (phase 1, Quick Mode, IKEv2): clear in phase 1 and IKE_SA_INIT, with keys in
+ * Quick Mode, IKE_AUTH and CREATE_CHILD_SA.  NULL when the capture does not show them. */
+const char *ike_exchange_offered(const ike_exchange_t *ex, char *buf, size_t size);
+const char *ike_exchange_chosen(const ike_exchange_t *ex, char *buf, size_t size);
+/* The exchange whose proposals stand for the IKE SA: phase 1, or the last IKE_SA_INIT
+ * round (a COOKIE or INVALID_KE_PAYLOAD answer starts another); NULL if none. */
+const ike_exchange_t *ike_sa_negotiation(const ike_sa_t *sa);
 
 /* The message ID its messages carry: 0 for phase 1 (RFC 2409 5), a Quick Mode's own. */
 uint32_t ike_exchange_message_id(const ike_exchange_t *ex);

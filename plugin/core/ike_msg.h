@@ -163,15 +163,20 @@ typedef enum ike_xauth_status {
 #define IKE_NAT_D_MAX_LEN 64 /* SHA2-512 */
 
 /* One phase-1 transform (RFC 2409 appendix A attribute values) or, with keys, one
- * phase-2 transform (RFC 2407 section 4.5).  Zero means "not given". */
+ * phase-2 transform (RFC 2407 section 4.5); in IKEv2 one proposal (RFC 7296 3.3: the
+ * first algorithm of each transform type, IANA "IKEv2 Transform Type N" values).  Zero
+ * means "not given". */
 typedef struct ike_transform {
-    uint16_t encryption; /* phase 1: attr 1; phase 2: the transform id (of its protocol) */
-    uint16_t key_length; /* attr 14 (phase 1) / 6 (phase 2), bits */
-    uint16_t auth_method; /* phase 1 attr 3; 0 in phase 2 */
-    uint8_t hash; /* phase 1 attr 2; phase 2: auth algorithm attr 5 */
-    uint8_t group; /* phase 1 attr 4; phase 2 attr 3 (PFS) */
+    uint16_t encryption; /* phase 1: attr 1; phase 2: the transform id (of its protocol); v2: ENCR */
+    uint16_t key_length; /* attr 14 (phase 1, v2) / 6 (phase 2), bits */
+    uint16_t auth_method; /* phase 1 attr 3; 0 in phase 2 and v2 */
+    uint8_t hash; /* phase 1 attr 2; phase 2: auth algorithm attr 5; v2: INTEG */
+    uint8_t group; /* phase 1 attr 4; phase 2 attr 3 (PFS); v2: D-H (KE) */
     uint16_t encap_mode; /* phase 2 attr 4 (RFC 3947 values 3, 4 and drafts 61443, 61444) */
-    uint8_t protocol; /* phase 2: its proposal's, RFC 2407 4.4.1: 2 AH, 3 ESP, 4 IPComp */
+    uint8_t protocol; /* phase 2: its proposal's, RFC 2407 4.4.1: 2 AH, 3 ESP, 4 IPComp; v2: 1 IKE too */
+    uint8_t prf; /* v2: PRF */
+    uint8_t esn; /* v2: ESN transform id + 1 (1 no, 2 extended sequence numbers), 0 if none */
+    uint8_t alternatives; /* v2: more algorithms of a type than the first (not kept) */
 } ike_transform_t;
 
 /* A Quick Mode identity, RFC 2407 section 4.6.2: a proxy ID (Cisco), a traffic selector

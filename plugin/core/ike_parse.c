@@ -452,16 +452,68 @@ static void read_notify_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
     msg->nat_d_len[slot] = (uint8_t)data_len;
 }
 
-/* The first proposal of an IKEv2 SA payload (RFC 7296 3.3.1: the same layout as IKEv1's,
- * after the generic header): its protocol, and its SPI when it is a child's. */
-static void read_child_spi_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
+/* RFC 7296 3.3.2: transform types, and the Key Length attribute (TV, type 14). */
+enum { IKE2_TRANSFORM_ENCR = 1, IKE2_TRANSFORM_PRF, IKE2_TRANSFORM_INTEG, IKE2_TRANSFORM_DH, IKE2_TRANSFORM_ESN };
+#define IKE2_TRANSFORM_HEADER_SIZE 8
+#define IKE2_ATTR_KEY_LENGTH 0x800e
+
+/* One transform into its proposal's summary: the first algorithm of each type. */
+static void take_transform_v2(const uint8_t *t, size_t length, ike_transform_t *out)
 {
-    const uint8_t *proposal = p + GENERIC_HEADER_SIZE;
+    unsigned type = t[4], id = be16(t + 6);
+    uint16_t *slot16 = type == IKE2_TRANSFORM_ENCR ? &out->encryption : NULL;
+    uint8_t *slot8 = type == IKE2_TRANSFORM_PRF     ? &out->prf
+                     : type == IKE2_TRANSFORM_INTEG ? &out->hash
+                     : type == IKE2_TRANSFORM_DH    ? &out->group
+                     : type == IKE2_TRANSFORM_ESN   ? &out->esn
+                                                    : NULL;
+    if (type == IKE2_TRANSFORM_ESN)
+        id++; /* id 0 (no ESN) is a value here */
+    if ((slot16 && *slot16) || (slot8 && *slot8)) {
+        out->alternatives++;
+        return;
+    }
+    if (slot16)
+        *slot16 = (uint16_t)id;
+    else if (slot8)
+        *slot8 = (uint8_t)(id < UINT8_MAX ? id : UINT8_MAX);
+    if (type == IKE2_TRANSFORM_ENCR && length >= IKE2_TRANSFORM_HEADER_SIZE + 4 && be16(t + 8) == IKE2_ATTR_KEY_LENGTH)
+        out->key_length = be16(t + 10);
+}
+
+/* An IKEv2 SA payload (RFC 7296 3.3.1: proposals laid out as IKEv1's, after the generic
+ * header): each proposal's summary, the first proposal's protocol, and its SPI when it is
+ * a child's.  Only the message's first SA payload. */
+static void read_sa_v2(const uint8_t *p, size_t length, ike_msg_t *msg)
+{
     if (length < GENERIC_HEADER_SIZE + PROPOSAL_HEADER_SIZE || msg->sa_protocol)
         return;
+    const uint8_t *proposal = p + GENERIC_HEADER_SIZE;
     msg->sa_protocol = proposal[5];
     if (length >= GENERIC_HEADER_SIZE + PROPOSAL_HEADER_SIZE + CHILD_SPI_SIZE && is_child_protocol(proposal[5]) && proposal[6] == CHILD_SPI_SIZE)
         msg->child_spi = be32(proposal + PROPOSAL_HEADER_SIZE);
+    for (size_t off = GENERIC_HEADER_SIZE; off + PROPOSAL_HEADER_SIZE <= length;) {
+        const uint8_t *prop = p + off;
+        size_t prop_len = be16(prop + 2), first = PROPOSAL_HEADER_SIZE + prop[6];
+        if (prop_len < first || off + prop_len > length)
+            return; /* a lying length: what was read stays */
+        if (msg->n_transforms_total < UINT8_MAX)
+            msg->n_transforms_total++;
+        if (msg->n_transforms < IKE_MSG_MAX_TRANSFORMS) {
+            ike_transform_t *out = &msg->transforms[msg->n_transforms++];
+            *out = (ike_transform_t){ .protocol = prop[5] };
+            for (size_t t = first; t + IKE2_TRANSFORM_HEADER_SIZE <= prop_len;) {
+                size_t t_len = be16(prop + t + 2);
+                if (t_len < IKE2_TRANSFORM_HEADER_SIZE || t + t_len > prop_len)
+                    break;
+                take_transform_v2(prop + t, t_len, out);
+                t += t_len;
+            }
+        }
+        if (prop[0] == 0) /* the last proposal */
+            return;
+        off += prop_len;
+    }
 }
 
 unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t *msg)
@@ -500,7 +552,7 @@ unsigned ike2_parse_body(const ike_bytes_t *body, unsigned first_type, ike_msg_t
         else if (type == IKE2_PL_KE && length >= 6)
             msg->ke_group = be16(p + 4);
         else if (type == IKE2_PL_SA)
-            read_child_spi_v2(p, length, msg);
+            read_sa_v2(p, length, msg);
         else if (type == IKE2_PL_DELETE)
             read_deleted_spis(p, length, DELETE_PROTOCOL_OFFSET_V2, msg);
         type = p[0];

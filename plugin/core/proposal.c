@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proposal.c: transform attributes and proxy IDs in the words engineers use.  Values
  * are RFC 2409 appendix A, RFC 2407 (phase 2, ID types), RFC 3602 (AES), RFC 4868
- * (SHA-2), RFC 3526/5903/8031 (groups). */
+ * (SHA-2), RFC 3526/5903/8031 (groups); IKEv2's from RFC 7296 3.3.2 and its IANA registries. */
 #include "proposal.h"
 
 #include <string.h>
@@ -248,15 +248,102 @@ const char *ike_format_phase2(const ike_transform_t *tr, char *buf, size_t size)
     return buf;
 }
 
-const char *ike_format_list(const ike_transform_t *tr, unsigned n, unsigned total, bool quick, char *buf,
-                            size_t size)
+/* IKEv2 names as strongSwan logs them ("IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/
+ * MODP_2048"), IANA IKEv2 transform registries (RFC 7296 3.3.2, RFC 4868, RFC 7634). */
+static const char *v2_encryption_name(unsigned v)
+{
+    switch (v) {
+    case 2: return "DES_CBC";
+    case 3: return "3DES_CBC";
+    case 11: return "NULL";
+    case 12: return "AES_CBC";
+    case 13: return "AES_CTR";
+    case 14: return "AES_CCM_8";
+    case 15: return "AES_CCM_12";
+    case 16: return "AES_CCM_16";
+    case 18: return "AES_GCM_8";
+    case 19: return "AES_GCM_12";
+    case 20: return "AES_GCM_16";
+    case 21: return "NULL_AES_GMAC";
+    case 23: return "CAMELLIA_CBC";
+    case 28: return "CHACHA20_POLY1305";
+    default: return NULL;
+    }
+}
+
+static const char *v2_integrity_name(unsigned v)
+{
+    switch (v) {
+    case 1: return "HMAC_MD5_96";
+    case 2: return "HMAC_SHA1_96";
+    case 5: return "AES_XCBC_96";
+    case 8: return "AES_CMAC_96";
+    case 12: return "HMAC_SHA2_256_128";
+    case 13: return "HMAC_SHA2_384_192";
+    case 14: return "HMAC_SHA2_512_256";
+    default: return NULL;
+    }
+}
+
+static const char *v2_prf_name(unsigned v)
+{
+    switch (v) {
+    case 1: return "PRF_HMAC_MD5";
+    case 2: return "PRF_HMAC_SHA1";
+    case 4: return "PRF_AES128_XCBC";
+    case 5: return "PRF_HMAC_SHA2_256";
+    case 6: return "PRF_HMAC_SHA2_384";
+    case 7: return "PRF_HMAC_SHA2_512";
+    case 8: return "PRF_AES128_CMAC";
+    default: return NULL;
+    }
+}
+
+static const char *v2_group_name(unsigned v)
+{
+    static const char *const names[] = {
+        [1] = "MODP_768", [2] = "MODP_1024", [5] = "MODP_1536", [14] = "MODP_2048",
+        [15] = "MODP_3072", [16] = "MODP_4096", [17] = "MODP_6144", [18] = "MODP_8192",
+        [19] = "ECP_256", [20] = "ECP_384", [21] = "ECP_521", [27] = "ECP_224_BP",
+        [28] = "ECP_256_BP", [29] = "ECP_384_BP", [30] = "ECP_512_BP", [31] = "CURVE_25519",
+        [32] = "CURVE_448",
+    };
+    return v < sizeof names / sizeof names[0] ? names[v] : NULL;
+}
+
+static void put_v2(text_t *t, const ike_transform_t *tr)
+{
+    put(t, tr->protocol == 1 ? "IKE:" : tr->protocol == 2 ? "AH:" : "ESP:");
+    text_t algorithms = { t->buf + t->len, t->size - t->len, 0 }; /* "/" separators from here */
+    put_attribute(&algorithms, v2_encryption_name(tr->encryption), "ENCR", tr->encryption);
+    if (tr->encryption && tr->key_length) {
+        put(&algorithms, "_");
+        put_uint(&algorithms, tr->key_length);
+    }
+    put_attribute(&algorithms, v2_integrity_name(tr->hash), "INTEG", tr->hash);
+    put_attribute(&algorithms, v2_prf_name(tr->prf), "PRF", tr->prf);
+    put_attribute(&algorithms, v2_group_name(tr->group), "DH", tr->group);
+    if (tr->esn)
+        put_attribute(&algorithms, tr->esn == 2 ? "EXT_SEQ" : "NO_EXT_SEQ", "ESN", tr->esn);
+    t->len += algorithms.len;
+    if (tr->alternatives) {
+        put(t, " (+");
+        put_uint(t, tr->alternatives);
+        put(t, tr->alternatives == 1 ? " algorithm)" : " algorithms)");
+    }
+}
+
+const char *ike_format_list(const ike_transform_t *tr, unsigned n, unsigned total, ike_proposal_style_t style,
+                            char *buf, size_t size)
 {
     text_t t = text_in(buf, size);
     for (unsigned i = 0; i < n; i++) {
         if (i)
             put(&t, ", ");
         text_t one = { t.buf + t.len, t.size - t.len, 0 }; /* its "/" separators count from here */
-        if (quick)
+        if (style == IKE_PROPOSAL_V2)
+            put_v2(&one, &tr[i]);
+        else if (style == IKE_PROPOSAL_PHASE2)
             put_phase2(&one, &tr[i]);
         else
             put_phase1(&one, &tr[i]);

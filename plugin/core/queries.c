@@ -9,6 +9,38 @@
 
 #include <stddef.h>
 
+#include "proposal.h"
+
+static ike_proposal_style_t proposal_style(const ike_exchange_t *ex)
+{
+    if (ike_kind_version((ike_kind_t)ex->kind) == 2)
+        return IKE_PROPOSAL_V2;
+    return ex->kind == IKE_KIND_QUICK ? IKE_PROPOSAL_PHASE2 : IKE_PROPOSAL_PHASE1;
+}
+
+const char *ike_exchange_offered(const ike_exchange_t *ex, char *buf, size_t size)
+{
+    if (!ex || !ex->offered)
+        return NULL;
+    return ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, proposal_style(ex), buf, size);
+}
+
+const char *ike_exchange_chosen(const ike_exchange_t *ex, char *buf, size_t size)
+{
+    if (!ex || !ex->has_chosen)
+        return NULL;
+    return ike_format_list(&ex->chosen, 1, 1, proposal_style(ex), buf, size);
+}
+
+const ike_exchange_t *ike_sa_negotiation(const ike_sa_t *sa)
+{
+    const ike_exchange_t *last_round = NULL;
+    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa)
+        if (ex->kind == IKE_KIND_SA_INIT)
+            last_round = ex;
+    return last_round ? last_round : sa->phase1;
+}
+
 unsigned ike_kind_final_step(ike_kind_t kind)
 {
     switch (kind) {

@@ -85,7 +85,8 @@ static ike_cisco_state_t state_after(const ike_exchange_t *ex, unsigned step)
 }
 
 /* Offered proposals from step 1, the chosen one from step 2: clear in phase 1 (RFC
- * 2409), readable in Quick Mode only with keys, like QM#1's proxy IDs. */
+ * 2409) and IKE_SA_INIT, readable in Quick Mode, IKE_AUTH and CREATE_CHILD_SA only with
+ * keys, like QM#1's proxy IDs. */
 void ike_note_proposals(ike_exchange_t *ex, const ike_msg_t *msg, const ike_result_t *res)
 {
     if (res->retrans_of)

@@ -12,7 +12,9 @@
 #     tshark shows, `clear` without the keys, `keys` only with them,
 #   - the keys file exists when named, and every encrypted frame (SK or SKF) decrypts with
 #     it with a correct Integrity Checksum Data; `keys -` only when no frame is encrypted,
-#   - `exchange` lines use the documented outcomes, stalls and causes.
+#   - `exchange` lines use the documented outcomes, stalls and causes,
+#   - `offered`/`chosen` lines are the first proposal of each SA's IKE_SA_INIT request and
+#     answer (generate/natd.py --v2-proposals), in the one-point captures (v2-*.pcap).
 #   test-pcaps/generate/check-manifest-ikev2.sh [v2-NAME.pcap... 2p-v2-NAME.pcapng...]
 set -u
 dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,6 +68,13 @@ $(diff <(echo "$want" | sort -V) <(echo "$have" | sort -V) | grep '^[<>]')"
         -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
     [ "$enc" = "$ok" ] || err "encrypted frames [$enc] but decrypted with a correct checksum [$ok]"
     [ "$keys" != - ] || [ -z "$enc" ] || err "keys - but encrypted frames [$enc]"
+    # IKE_SA_INIT's proposals, offered and chosen (the first proposal), one capture point only
+    if [[ $cap == v2-*.pcap ]]; then
+        local props mprops
+        props=$(python3 "$(dirname "$0")/natd.py" --v2-proposals "$dir/$cap" | sort) || err "natd.py failed"
+        mprops=$(echo "$block" | awk '$1=="offered" || $1=="chosen"' | sort)
+        [ "$props" = "$mprops" ] || err "IKE_SA_INIT carries [$props] but MANIFEST [$mprops]"
+    fi
     echo "$block" | awk -v cap="$cap" '
         function verdict(o, s, c) {  # a documented outcome, stall point and cause
             return o ~ /^(complete|stalled|cut|orphan|none)$/ && s ~ /^(SA_INIT#2|AUTH#1|AUTH#2|CHILD#2|INFO#2|-)$/ &&

@@ -18,6 +18,14 @@ encapsulation) sits between them: `detected`; if every NAT-D of the SA matches:
                          PROPOSAL_FIELDS (as check-manifest.sh runs it)
     natd.py CAPTURE      prints "nat SA detected|none ICOOKIE" per SA with NAT-D payloads, SA
                          numbered 1, 2, ... by first appearance of its initiator cookie
+    natd.py --v2-proposals CAPTURE
+                         IKEv2: "offered SA ROUND P" / "chosen SA ROUND P" per IKE_SA_INIT round
+                         (SA_INIT, SA_INIT2 ...: a request with other bytes than the SA's earlier
+                         ones, after a COOKIE or INVALID_KE_PAYLOAD), the first proposal of its
+                         request and of its first answer that carries an SA payload, as
+                         strongSwan logs one ("IKE:AES_CBC_128/HMAC_SHA2_256_128/
+                         PRF_HMAC_SHA2_256/MODP_2048"): the first algorithm of each type, and
+                         " (+N algorithm(s))" for the others of a type (RFC 7296 3.3.2)
 """
 import hashlib
 import ipaddress
@@ -106,7 +114,79 @@ def natd(rows_):
     return [(i + 1, c, verdict[c]) for i, c in enumerate(order) if c in verdict]
 
 
+# IANA IKEv2 transform registries (RFC 7296 3.3.2, RFC 4868), in strongSwan's spelling
+V2_TYPES = {1: "encr", 2: "prf", 3: "integ", 4: "dh", 5: "esn"}
+V2_NAMES = {
+    "encr": {3: "3DES_CBC", 12: "AES_CBC", 13: "AES_CTR", 18: "AES_GCM_8", 19: "AES_GCM_12", 20: "AES_GCM_16",
+             28: "CHACHA20_POLY1305"},
+    "integ": {2: "HMAC_SHA1_96", 12: "HMAC_SHA2_256_128", 13: "HMAC_SHA2_384_192", 14: "HMAC_SHA2_512_256"},
+    "prf": {2: "PRF_HMAC_SHA1", 5: "PRF_HMAC_SHA2_256", 6: "PRF_HMAC_SHA2_384", 7: "PRF_HMAC_SHA2_512"},
+    "dh": {14: "MODP_2048", 15: "MODP_3072", 16: "MODP_4096", 19: "ECP_256", 20: "ECP_384", 31: "CURVE_25519"},
+    "esn": {0: "NO_EXT_SEQ", 1: "EXT_SEQ"},
+}
+V2_PREFIX = {"encr": "ENCR", "integ": "INTEG", "prf": "PRF", "dh": "DH", "esn": "ESN"}
+V2_KEYED = {12, 13, 14, 15, 16, 18, 19, 20, 23}  # ciphers that carry a Key Length attribute
+V2_FIELDS = ["udp.payload", "isakmp.ispi", "isakmp.exchangetype", "isakmp.flag_r", "isakmp.prop.protoid", "isakmp.prop.transforms",
+             "isakmp.tf.type", "isakmp.ike2.attr.key_length"] + ["isakmp.tf.id." + t for t in V2_TYPES.values()]
+
+
+def v2_first_proposal(row):
+    ints = {f: [int(v) for v in row[f].split(",") if v] for f in V2_FIELDS[4:]}
+    if not ints["isakmp.prop.transforms"]:
+        return None
+    cursor = {t: 0 for t in V2_TYPES.values()}
+    keys = iter(ints["isakmp.ike2.attr.key_length"])
+    first, extra = {}, 0
+    for type_ in ints["isakmp.tf.type"][:ints["isakmp.prop.transforms"][0]]:
+        t = V2_TYPES[type_]
+        tid = ints["isakmp.tf.id." + t][cursor[t]]
+        cursor[t] += 1
+        keylen = next(keys, None) if t == "encr" and tid in V2_KEYED else None
+        if t in first:
+            extra += 1
+        else:
+            first[t] = (tid, keylen)
+    parts = []
+    for t in ("encr", "integ", "prf", "dh", "esn"):
+        if t in first:
+            tid, keylen = first[t]
+            name = V2_NAMES[t].get(tid, "%s%d" % (V2_PREFIX[t], tid + (1 if t == "esn" else 0)))
+            parts.append(name + ("_%d" % keylen if keylen else ""))
+    proto = {1: "IKE", 2: "AH"}.get(ints["isakmp.prop.protoid"][0], "ESP")
+    return "%s:%s%s" % (proto, "/".join(parts),
+                        " (+%d algorithm%s)" % (extra, "" if extra == 1 else "s") if extra else "")
+
+
+def v2_proposals(pcap):
+    cmd = ["tshark", "-r", pcap, "-Y", "isakmp && !icmp && !icmpv6", "-T", "fields", "-E", "occurrence=a",
+           "-E", "aggregator=,", "-E", "separator=\t"]
+    for f in V2_FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    order, seen, requests = [], set(), {}
+    for line in out.splitlines():
+        row = dict(zip(V2_FIELDS, (line.split("\t") + [""] * len(V2_FIELDS))[:len(V2_FIELDS)]))
+        ispi = row["isakmp.ispi"].split(",")[0]
+        if ispi not in order:
+            order.append(ispi)
+        if row["isakmp.exchangetype"].split(",")[0] != "34":
+            continue
+        sa = order.index(ispi) + 1
+        response = row["isakmp.flag_r"].split(",")[0] in ("1", "True")
+        rounds = requests.setdefault(sa, [])
+        if not response and row["udp.payload"] not in rounds:
+            rounds.append(row["udp.payload"])  # a new round; a byte-identical resend is not
+        name = "SA_INIT" if len(rounds) <= 1 else "SA_INIT%d" % len(rounds)
+        which = "chosen" if response else "offered"
+        proposal = v2_first_proposal(row)
+        if proposal and (sa, name, which) not in seen:
+            seen.add((sa, name, which))
+            print("%s %d %s %s" % (which, sa, name, proposal))
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--v2-proposals":
+        return v2_proposals(sys.argv[2])
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     text = sys.stdin.read() if sys.argv[1] == "--fields" else None

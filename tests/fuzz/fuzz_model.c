@@ -204,11 +204,9 @@ static void render_like_the_plugin(const ike_result_t *res)
     if (!res->exchange)
         return;
     const ike_exchange_t *ex = res->exchange;
-    bool quick = ex->kind == IKE_KIND_QUICK;
-    if (ex->offered)
-        ike_format_list(ex->offered, ex->n_offered, ex->n_offered_total, quick, buf, sizeof buf);
-    if (ex->has_chosen) {
-        ike_format_list(&ex->chosen, 1, 1, quick, buf, sizeof buf);
+    ike_exchange_offered(ex, buf, sizeof buf);
+    if (ike_exchange_chosen(ex, buf, sizeof buf)) { /* and in the other styles: any bytes */
+        ike_format_list(&ex->chosen, 1, 1, IKE_PROPOSAL_V2, buf, sizeof buf);
         ike_format_phase1(&ex->chosen, buf, sizeof buf);
         ike_format_phase2(&ex->chosen, buf, sizeof buf);
     }

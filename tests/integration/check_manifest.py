@@ -202,6 +202,14 @@ def check_fields(cap, frames, tag, errors, with_keys):
         elif kind == "QM" and not with_keys:
             expect("ikediag.offered", None, fr.get("ikediag.offered"))
             expect("ikediag.chosen", None, fr.get("ikediag.chosen"))
+        elif kind == "SA_INIT":
+            # the round's first proposal, in clear; its choice on its answers once one made it
+            key = (exp["sa"], exp["xname"])
+            expect("ikediag.offered", cap.offered_v2.get(key), fr.get("ikediag.offered"))
+            chosen = cap.chosen_v2.get(key) if exp["msg"] == "SA_INIT#2" else None
+            expect("ikediag.chosen", chosen, fr.get("ikediag.chosen"))
+        elif v2 and not with_keys:  # AUTH's and CREATE_CHILD_SA's SA payloads are encrypted
+            expect("ikediag.offered", None, fr.get("ikediag.offered"))
         elif kind == "INFO" and fr.get("ikediag.offered") is not None and not with_keys:
             expect("ikediag.offered (the refused request's)", cap.offered.get(exp["sa"]), fr.get("ikediag.offered"))
         # expert infos: group and severity as documented, and which ones this frame has

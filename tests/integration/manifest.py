@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """manifest: read test-pcaps/MANIFEST (format in test-pcaps/README.md)."""
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -50,6 +51,8 @@ class Capture:
     evidence: Dict[tuple, List[int]] = field(default_factory=dict)  # (sa, exchange) -> frames
     offered: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal offered
     chosen: Dict[int, str] = field(default_factory=dict)  # sa -> phase-1 proposal chosen
+    offered_v2: Dict[tuple, str] = field(default_factory=dict)  # (sa, SA_INIT round) -> first proposal
+    chosen_v2: Dict[tuple, str] = field(default_factory=dict)
     links: List[tuple] = field(default_factory=list)  # (frame, request_in|response_in, frame or None)
     rekeys: Dict[int, int] = field(default_factory=dict)  # IKEv2: sa -> the SA whose rekey made it
     # two capture points merged in one file (test-pcaps/README.md, "Two capture points")
@@ -100,6 +103,9 @@ def parse(path):
                 current.undecrypted += [int(t) for t in tokens if t.isdigit()]
             elif word == "evidence":
                 current.evidence[(int(tokens[0]), tokens[1])] = [int(t) for t in tokens[2:]]
+            elif word in ("offered", "chosen") and re.match(r"SA_INIT\d*$", tokens[1]):
+                # IKEv2, per IKE_SA_INIT round; the proposal may hold spaces ("(+1 algorithm)")
+                getattr(current, word + "_v2")[(int(tokens[0]), tokens[1])] = rest.split(" ", 2)[2]
             elif word in ("offered", "chosen"):
                 getattr(current, word)[int(tokens[0])] = tokens[1]
             elif word == "rekey":  # rekey NEW of OLD

@@ -9,6 +9,7 @@
 #include "builders.h"
 #include "diagnose.h"
 #include "explain.h"
+#include "ike_parse.h"
 #include "names.h"
 
 #include <glib.h>
@@ -184,6 +185,39 @@ static void test_response_without_request(void)
     ike_model_free(model);
 }
 
+/* An IKEv2 SA payload (RFC 7296 3.3): each proposal summed up as the first algorithm of
+ * each transform type; a second ENCR counts as an alternative; the Key Length attribute. */
+static void test_sa_payload_proposals(void)
+{
+    static const uint8_t sa[] = {
+        0, 0, 0, 64, /* SA payload: no next, 64 bytes */
+        2, 0, 0, 52, 1, 1, 0, 5, /* proposal 1, more follow: IKE, no SPI, 5 transforms */
+        3, 0, 0, 12, 1, 0, 0, 12, 0x80, 0x0e, 0, 128, /* ENCR AES_CBC, key length 128 */
+        3, 0, 0, 8, 1, 0, 0, 20, /* ENCR AES_GCM_16: an alternative */
+        3, 0, 0, 8, 3, 0, 0, 12, /* INTEG HMAC_SHA2_256_128 */
+        3, 0, 0, 8, 2, 0, 0, 5, /* PRF HMAC_SHA2_256 */
+        0, 0, 0, 8, 4, 0, 0, 14, /* D-H MODP_2048 */
+        0, 0, 0, 8, 2, 1, 0, 0, /* proposal 2, the last: IKE, ... */
+    };
+    /* ... whose length says 8 but it holds no transform: read, with nothing in it */
+    ike_bytes_t body = { sa, sizeof sa, sizeof sa };
+    ike_msg_t msg = { .major_version = 2 };
+    ike2_parse_body(&body, IKE2_PL_SA, &msg);
+    g_assert_false(msg.malformed);
+    g_assert_cmpuint(msg.sa_protocol, ==, 1);
+    g_assert_cmpuint(msg.n_transforms, ==, 2);
+    g_assert_cmpuint(msg.n_transforms_total, ==, 2);
+    const ike_transform_t *p = &msg.transforms[0];
+    g_assert_cmpuint(p->protocol, ==, 1);
+    g_assert_cmpuint(p->encryption, ==, 12);
+    g_assert_cmpuint(p->key_length, ==, 128);
+    g_assert_cmpuint(p->hash, ==, 12);
+    g_assert_cmpuint(p->prf, ==, 5);
+    g_assert_cmpuint(p->group, ==, 14);
+    g_assert_cmpuint(p->alternatives, ==, 1);
+    g_assert_cmpuint(msg.transforms[1].encryption, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -192,5 +226,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ikev2/fragments", test_fragments);
     g_test_add_func("/ikev2/ike-rekey", test_ike_rekey);
     g_test_add_func("/ikev2/response-without-request", test_response_without_request);
+    g_test_add_func("/ikev2/sa-payload-proposals", test_sa_payload_proposals);
     return g_test_run();
 }

@@ -56,7 +56,7 @@ static void test_proposal_format(void)
     g_assert_cmpstr(ike_format_phase1(&t, buf, sizeof buf), ==, "AES-CBC-256/SHA2-256/MODP-2048/PSK");
     ike_transform_t u = { .encryption = 5, .hash = 2, .group = 2, .auth_method = 3 };
     ike_transform_t list[2] = { t, u };
-    g_assert_cmpstr(ike_format_list(list, 2, 3, false, buf, sizeof buf), ==,
+    g_assert_cmpstr(ike_format_list(list, 2, 3, IKE_PROPOSAL_PHASE1, buf, sizeof buf), ==,
                     "AES-CBC-256/SHA2-256/MODP-2048/PSK, 3DES-CBC/SHA1/MODP-1024/RSA-SIG +1 more");
     ike_transform_t odd = { .encryption = 99, .hash = 2 };
     g_assert_cmpstr(ike_format_phase1(&odd, buf, sizeof buf), ==, "ENC99/SHA1");
@@ -68,9 +68,27 @@ static void test_proposal_format(void)
     g_assert_cmpstr(ike_format_phase2(&ah, buf, sizeof buf), ==, "AH HMAC-SHA1/HMAC-SHA1/tunnel");
     ike_transform_t comp = { .encryption = 2, .protocol = 4 }, unknown = { .encryption = 9, .protocol = 2 };
     ike_transform_t ah_esp[3] = { ah, esp, comp };
-    g_assert_cmpstr(ike_format_list(ah_esp, 3, 3, true, buf, sizeof buf), ==,
+    g_assert_cmpstr(ike_format_list(ah_esp, 3, 3, IKE_PROPOSAL_PHASE2, buf, sizeof buf), ==,
                     "AH HMAC-SHA1/HMAC-SHA1/tunnel, ESP AES-CBC-128/HMAC-SHA2-256/udp-tunnel/PFS MODP-2048, IPCOMP DEFLATE");
     g_assert_cmpstr(ike_format_phase2(&unknown, buf, sizeof buf), ==, "AH AH9");
+}
+
+/* IKEv2 proposals read as strongSwan logs them (RFC 7296 3.3.2 registries). */
+static void test_proposal_format_v2(void)
+{
+    char buf[160];
+    ike_transform_t ike = { .protocol = 1, .encryption = 12, .key_length = 128, .hash = 12, .prf = 5, .group = 14 };
+    ike_transform_t aead = { .protocol = 1, .encryption = 20, .key_length = 256, .prf = 7, .group = 31,
+                             .alternatives = 2 };
+    ike_transform_t esp = { .protocol = 3, .encryption = 12, .key_length = 256, .hash = 14, .esn = 1 };
+    ike_transform_t odd = { .protocol = 3, .encryption = 99, .group = 99 };
+    ike_transform_t list[3] = { ike, aead, esp };
+    g_assert_cmpstr(ike_format_list(list, 2, 3, IKE_PROPOSAL_V2, buf, sizeof buf), ==,
+                    "IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048, "
+                    "IKE:AES_GCM_16_256/PRF_HMAC_SHA2_512/CURVE_25519 (+2 algorithms) +1 more");
+    g_assert_cmpstr(ike_format_list(&list[2], 1, 1, IKE_PROPOSAL_V2, buf, sizeof buf), ==,
+                    "ESP:AES_CBC_256/HMAC_SHA2_512_256/NO_EXT_SEQ");
+    g_assert_cmpstr(ike_format_list(&odd, 1, 1, IKE_PROPOSAL_V2, buf, sizeof buf), ==, "ESP:ENCR99/DH99");
 }
 
 /* MM#3 as captured (test-pcaps): NAT-D hashes with SHA2-256 over the cookies and each
@@ -158,6 +176,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/names/notify-ikev1", test_notify_names_are_ikev1);
     g_test_add_func("/names/proxy-ids", test_proxy_ids);
+    g_test_add_func("/names/proposal-format-v2", test_proposal_format_v2);
     g_test_add_func("/names/explanations", test_explanations_name_payloads);
     g_test_add_func("/names/proposal-format", test_proposal_format);
     g_test_add_func("/names/nat-d", test_nat_d_on_real_messages);
