@@ -141,9 +141,10 @@ static void follow_run(const seq_analysis_info_t *sainfo, guint32 frame)
     run.tracker = tracker_new(refresh_sa_comments, NULL);
 }
 
-static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_result_t *res)
+/* An arrow from this frame's addresses and ports, in the row of its IKE SA (0: none);
+ * the caller labels it. */
+static seq_analysis_item_t *new_arrow(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_sa_t *sa)
 {
-    char label[32];
     seq_analysis_item_t *sai = sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
     if (!sai)
         return NULL;
@@ -151,14 +152,24 @@ static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sa
     sequence_analysis_use_color_filter(pinfo, sai);
     sai->port_src = (guint16)pinfo->srcport;
     sai->port_dst = (guint16)pinfo->destport;
+    sai->conv_num = (guint16)(sa ? sa->number : 0);
+    sai->line_style = 1;
+    sai->display = TRUE;
+    g_queue_push_tail(sainfo->items, sai);
+    run.n_items++;
+    return sai;
+}
+
+static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_result_t *res)
+{
+    char label[32];
+    seq_analysis_item_t *sai = new_arrow(pinfo, sainfo, res->exchange ? res->exchange->sa : NULL);
+    if (!sai)
+        return NULL;
     views_message_label(res, label, sizeof label);
     ike_capture_t *capture = ikediag_capture();
     sai->frame_label = capture && ike_capture_copy_lost(capture, res->frame) ? g_strconcat(label, " (lost)", NULL)
                                                                             : g_strdup(label);
-    sai->conv_num = (guint16)(res->exchange ? res->exchange->sa->number : 0);
-    sai->line_style = 1;
-    sai->display = TRUE;
-    g_queue_push_tail(sainfo->items, sai);
     return sai;
 }
 
@@ -219,18 +230,9 @@ static bool add_esp(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_e
     esp_burst_t *b = g_hash_table_lookup(run.bursts, burst_key(flow));
     bool grows = b && b->sa_arrows == sa_arrows(sa) && esp->time - b->last_time <= ctx->silence_threshold;
     if (!grows) {
-        seq_analysis_item_t *sai = sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
+        seq_analysis_item_t *sai = new_arrow(pinfo, sainfo, sa);
         if (!sai)
             return false;
-        sai->frame_number = pinfo->num;
-        sequence_analysis_use_color_filter(pinfo, sai);
-        sai->port_src = (guint16)pinfo->srcport;
-        sai->port_dst = (guint16)pinfo->destport;
-        sai->conv_num = (guint16)(sa ? sa->number : 0);
-        sai->line_style = 1;
-        sai->display = TRUE;
-        g_queue_push_tail(sainfo->items, sai);
-        run.n_items++;
         b = g_new0(esp_burst_t, 1);
         *b = (esp_burst_t){ .sai = sai, .first_time = esp->time };
         g_hash_table_insert(run.bursts, (gpointer)burst_key(flow), b);
@@ -264,7 +266,6 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
         flow_item_t *item = g_new(flow_item_t, 1);
         *item = (flow_item_t){ sai, res };
         g_hash_table_insert(run.items, GUINT_TO_POINTER(pinfo->num), item);
-        run.n_items++;
         if (res->exchange)
             g_hash_table_insert(run.sa_arrows, res->exchange->sa, GUINT_TO_POINTER(sa_arrows(res->exchange->sa) + 1));
     }
