@@ -323,8 +323,10 @@ static void put_v2(text_t *t, const ike_transform_t *tr)
     put_attribute(&algorithms, v2_integrity_name(tr->hash), "INTEG", tr->hash);
     put_attribute(&algorithms, v2_prf_name(tr->prf), "PRF", tr->prf);
     put_attribute(&algorithms, v2_group_name(tr->group), "DH", tr->group);
-    if (tr->esn)
-        put_attribute(&algorithms, tr->esn == 2 ? "EXT_SEQ" : "NO_EXT_SEQ", "ESN", tr->esn);
+    if (tr->esn) { /* stored as the transform id + 1; an unnamed one prints its id */
+        const char *esn = tr->esn == 1 ? "NO_EXT_SEQ" : tr->esn == 2 ? "EXT_SEQ" : NULL;
+        put_attribute(&algorithms, esn, "ESN", esn ? tr->esn : tr->esn - 1u);
+    }
     t->len += algorithms.len;
     if (tr->alternatives) {
         put(t, " (+");

@@ -150,7 +150,7 @@ def v2_first_proposal(row):
     for t in ("encr", "integ", "prf", "dh", "esn"):
         if t in first:
             tid, keylen = first[t]
-            name = V2_NAMES[t].get(tid, "%s%d" % (V2_PREFIX[t], tid + (1 if t == "esn" else 0)))
+            name = V2_NAMES[t].get(tid, "%s%d" % (V2_PREFIX[t], tid))
             parts.append(name + ("_%d" % keylen if keylen else ""))
     proto = {1: "IKE", 2: "AH"}.get(ints["isakmp.prop.protoid"][0], "ESP")
     return "%s:%s%s" % (proto, "/".join(parts),

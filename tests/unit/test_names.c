@@ -81,14 +81,14 @@ static void test_proposal_format_v2(void)
     ike_transform_t aead = { .protocol = 1, .encryption = 20, .key_length = 256, .prf = 7, .group = 31,
                              .alternatives = 2 };
     ike_transform_t esp = { .protocol = 3, .encryption = 12, .key_length = 256, .hash = 14, .esn = 1 };
-    ike_transform_t odd = { .protocol = 3, .encryption = 99, .group = 99 };
+    ike_transform_t odd = { .protocol = 3, .encryption = 99, .group = 99, .esn = 8 }; /* ESN id 7 */
     ike_transform_t list[3] = { ike, aead, esp };
     g_assert_cmpstr(ike_format_list(list, 2, 3, IKE_PROPOSAL_V2, buf, sizeof buf), ==,
                     "IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048, "
                     "IKE:AES_GCM_16_256/PRF_HMAC_SHA2_512/CURVE_25519 (+2 algorithms) +1 more");
     g_assert_cmpstr(ike_format_list(&list[2], 1, 1, IKE_PROPOSAL_V2, buf, sizeof buf), ==,
                     "ESP:AES_CBC_256/HMAC_SHA2_512_256/NO_EXT_SEQ");
-    g_assert_cmpstr(ike_format_list(&odd, 1, 1, IKE_PROPOSAL_V2, buf, sizeof buf), ==, "ESP:ENCR99/DH99");
+    g_assert_cmpstr(ike_format_list(&odd, 1, 1, IKE_PROPOSAL_V2, buf, sizeof buf), ==, "ESP:ENCR99/DH99/ESN7");
 }
 
 /* MM#3 as captured (test-pcaps): NAT-D hashes with SHA2-256 over the cookies and each
