@@ -26,7 +26,7 @@ static gboolean has_exchange(packet_info *pinfo)
 static gchar *sa_filter(packet_info *pinfo)
 {
     const ike_exchange_t *ex = exchange_of(pinfo);
-    return ex ? g_strdup_printf("ikediag.sa == %u", ex->sa->number) : NULL;
+    return ex ? g_strdup_printf("ikediag.sa == %u", ike_sa_number(ike_exchange_sa(ex))) : NULL;
 }
 
 /* Phase 1 is message ID 0 and a Quick Mode its own message ID (RFC 2409 5, 5.5). */
@@ -36,7 +36,7 @@ static gchar *exchange_filter(packet_info *pinfo)
     if (!ex)
         return NULL;
     return g_strdup_printf("ikediag.sa == %u && ikediag.exchange == \"%s\" && isakmp.messageid == 0x%08x",
-                           ex->sa->number, ike_kind_name((ike_kind_t)ex->kind), ike_exchange_message_id(ex));
+                           ike_sa_number(ike_exchange_sa(ex)), ike_kind_name(ike_exchange_kind(ex)), ike_exchange_message_id(ex));
 }
 
 void filters_register(void)

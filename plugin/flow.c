@@ -72,11 +72,11 @@ static gchar *comment_of(const ike_result_t *res, const ike_diag_context_t *ctx)
         return g_strdup(res->notes & IKE_NOTE_ICMP_ERROR ? "quotes an IKE message: nothing listens there"
                                                          : "not analysed");
     GString *s = g_string_new(NULL);
-    g_string_printf(s, "SA %u", res->exchange->sa->number);
+    g_string_printf(s, "SA %u", ike_sa_number(ike_exchange_sa(res->exchange)));
     const char *notify = res->notify ? ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify) : NULL;
     if (notify)
         g_string_append_printf(s, " %s", notify);
-    if (ike_kind_judged((ike_kind_t)res->exchange->kind))
+    if (ike_kind_judged(ike_exchange_kind(res->exchange)))
         append_verdict(s, res->exchange, ctx, res->frame);
     if (res->answers && res->answers != res->exchange)
         append_verdict(s, res->answers, ctx, res->frame);
@@ -95,8 +95,8 @@ static void rewrite_comment(uint32_t frame, const ike_diag_context_t *ctx)
 /* Tracker callback: move each exchange's verdict to its current frame. */
 static void refresh_sa_comments(void *owner _U_, const ike_sa_t *sa, const ike_diag_context_t *ctx)
 {
-    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-        if (!ike_kind_judged((ike_kind_t)ex->kind))
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex; ex = ike_exchange_next(ex)) {
+        if (!ike_kind_judged(ike_exchange_kind(ex)))
             continue;
         ike_verdict_t v;
         ike_diagnose(ex, ctx, &v);
@@ -152,7 +152,7 @@ static seq_analysis_item_t *new_arrow(packet_info *pinfo, seq_analysis_info_t *s
     sequence_analysis_use_color_filter(pinfo, sai);
     sai->port_src = (guint16)pinfo->srcport;
     sai->port_dst = (guint16)pinfo->destport;
-    sai->conv_num = (guint16)(sa ? sa->number : 0);
+    sai->conv_num = (guint16)(sa ? ike_sa_number(sa) : 0);
     sai->line_style = 1;
     sai->display = TRUE;
     g_queue_push_tail(sainfo->items, sai);
@@ -163,7 +163,7 @@ static seq_analysis_item_t *new_arrow(packet_info *pinfo, seq_analysis_info_t *s
 static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_result_t *res)
 {
     char label[32];
-    seq_analysis_item_t *sai = new_arrow(pinfo, sainfo, res->exchange ? res->exchange->sa : NULL);
+    seq_analysis_item_t *sai = new_arrow(pinfo, sainfo, res->exchange ? ike_exchange_sa(res->exchange) : NULL);
     if (!sai)
         return NULL;
     views_message_label(res, label, sizeof label);
@@ -178,7 +178,7 @@ static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sa
 static bool shows(const ike_result_t *res)
 {
     ike_capture_t *capture = ikediag_capture();
-    return !res->exchange || views_sa_shown(res->exchange->sa) || !ike_capture_copy_in(capture, res->frame);
+    return !res->exchange || views_sa_shown(ike_exchange_sa(res->exchange)) || !ike_capture_copy_in(capture, res->frame);
 }
 
 /* A child's direction: its address with the direction in the low bit (exchanges are
@@ -204,7 +204,7 @@ static void describe_burst(esp_burst_t *b, const ike_esp_flow_t *flow)
     b->sai->frame_label = g_strdup_printf("ESP ×%u", b->packets);
     GString *s = g_string_new(NULL);
     if (child)
-        g_string_printf(s, "SA %u %s ESP %s: ", child->sa->number, ike_exchange_name(child, name, sizeof name),
+        g_string_printf(s, "SA %u %s ESP %s: ", ike_sa_number(ike_exchange_sa(child)), ike_exchange_name(child, name, sizeof name),
                         ike_esp_dir_name(ike_esp_flow_dir(flow)));
     else
         g_string_printf(s, "ESP SPI 0x%08x, no negotiation in the capture: ", ike_esp_flow_spi(flow));
@@ -224,7 +224,7 @@ static bool add_esp(packet_info *pinfo, seq_analysis_info_t *sainfo, const ike_e
                     const ike_esp_msg_t *esp, const ike_diag_context_t *ctx)
 {
     const ike_exchange_t *child = ike_esp_flow_child(flow);
-    const ike_sa_t *sa = child ? child->sa : NULL;
+    const ike_sa_t *sa = child ? ike_exchange_sa(child) : NULL;
     if (sa && !views_sa_shown(sa))
         return false;
     esp_burst_t *b = g_hash_table_lookup(run.bursts, burst_key(flow));
@@ -266,8 +266,9 @@ static tap_packet_status flow_packet(void *tapdata, packet_info *pinfo, epan_dis
         flow_item_t *item = g_new(flow_item_t, 1);
         *item = (flow_item_t){ sai, res };
         g_hash_table_insert(run.items, GUINT_TO_POINTER(pinfo->num), item);
-        if (res->exchange)
-            g_hash_table_insert(run.sa_arrows, res->exchange->sa, GUINT_TO_POINTER(sa_arrows(res->exchange->sa) + 1));
+        const ike_sa_t *sa = res->exchange ? ike_exchange_sa(res->exchange) : NULL;
+        if (sa)
+            g_hash_table_insert(run.sa_arrows, (gpointer)sa, GUINT_TO_POINTER(sa_arrows(sa) + 1));
     }
     tracker_event(run.tracker, res);
     return sai ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;

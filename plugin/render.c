@@ -235,8 +235,8 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
         unsigned asked_step = res->answers ? res->answered_step : 1;
         const char *code = ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify);
         char asked[16];
-        ike_step_label((ike_kind_t)refused->kind, asked_step, asked, sizeof asked);
-        uint32_t asked_in = res->request_in ? res->request_in : refused->step_last[asked_step]->frame;
+        ike_step_label(ike_exchange_kind(refused), asked_step, asked, sizeof asked);
+        uint32_t asked_in = res->request_in ? res->request_in : ike_exchange_step(refused, asked_step, true)->frame;
         expert_add_info_format(pinfo, ti, &ei_error_notify, "%s (%u) in reply to %s (frame %u)",
                                code ? code : "notify", res->notify, asked, asked_in);
     }
@@ -245,8 +245,8 @@ static void render_message_experts(packet_info *pinfo, proto_item *ti, const ike
 static void render_proxy_ids(proto_tree *tree, const ike_exchange_t *ex)
 {
     char buf[256];
-    if (ex->proxy_ids && WANTED(tree, hf_proxy_ids))
-        add_generated_string(tree, hf_proxy_ids, ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, sizeof buf));
+    if (WANTED(tree, hf_proxy_ids) && ike_exchange_proxy_ids(ex, buf, sizeof buf))
+        add_generated_string(tree, hf_proxy_ids, buf);
 }
 
 /* Phase-1 proposals on the phase-1 exchange's frames; a Quick Mode's on its own (keys). */
@@ -257,8 +257,9 @@ static void render_proposals(proto_tree *tree, const ike_result_t *res)
     if (WANTED(tree, hf_offered) && ike_exchange_offered(ex, buf, sizeof buf))
         add_generated_string(tree, hf_offered, buf);
     /* NAT-D travels in MM#3/MM#4, in Aggressive Mode from AM#2 on (RFC 3947 3.1) */
-    if (ex->nat != IKE_NAT_UNKNOWN && res->step >= (ex->kind == IKE_KIND_AGGRESSIVE ? 2 : 3))
-        add_generated_string(tree, hf_nat, ex->nat == IKE_NAT_DETECTED ? "detected" : "none");
+    ike_nat_t nat = ike_exchange_nat(ex);
+    if (nat != IKE_NAT_UNKNOWN && res->step >= (ike_exchange_kind(ex) == IKE_KIND_AGGRESSIVE ? 2 : 3))
+        add_generated_string(tree, hf_nat, nat == IKE_NAT_DETECTED ? "detected" : "none");
     if (res->step >= 2 && WANTED(tree, hf_chosen) && ike_exchange_chosen(ex, buf, sizeof buf))
         add_generated_string(tree, hf_chosen, buf);
     render_proxy_ids(tree, ex);
@@ -354,7 +355,7 @@ static void render_verdict(packet_info *pinfo, proto_tree *tree, proto_item *ti,
     render_where(pinfo, tree, ti, ex, res, opt);
     if (v->outcome == IKE_OUTCOME_COMPLETE || v->outcome == IKE_OUTCOME_ORPHAN)
         return;
-    ike_stall_label((ike_kind_t)ex->kind, v->stall_step, stall, sizeof stall);
+    ike_stall_label(ike_exchange_kind(ex), v->stall_step, stall, sizeof stall);
     add_generated_string(tree, hf_stall, stall);
     ike_evidence_text(ex, v, evidence, sizeof evidence);
     if (v->outcome == IKE_OUTCOME_CUT) {
@@ -399,13 +400,13 @@ unsigned render_verdicts(const ike_result_t *res, const render_options_t *opt, i
     unsigned n = 0;
     for (unsigned i = 0; i < 2; i++) {
         const ike_exchange_t *ex = candidates[i];
-        if (!ex || !ike_kind_judged((ike_kind_t)ex->kind) || (i == 1 && ex == candidates[0]))
+        if (!ex || !ike_kind_judged(ike_exchange_kind(ex)) || (i == 1 && ex == candidates[0]))
             continue;
         ike_diagnose(ex, &opt->diag, &out[n]);
         /* Once the capture is whole, on the exchange's last frame; before, only a verdict
          * the evidence proves, once, on its first evidence frame. */
         if (opt->final ? out[n].frame != res->frame
-                       : out[n].outcome != IKE_OUTCOME_STALLED || ex->answer.first_frame != res->frame)
+                       : out[n].outcome != IKE_OUTCOME_STALLED || ike_exchange_evidence_frame(ex) != res->frame)
             continue;
         exchanges[n++] = ex;
     }
@@ -436,15 +437,15 @@ static void render_title(proto_item *ti, const ike_result_t *res, const char *la
     if (v.outcome != IKE_OUTCOME_STALLED)
         return;
     char stall[16];
-    ike_stall_label((ike_kind_t)ex->kind, v.stall_step, stall, sizeof stall);
-    proto_item_append_text(ti, " (SA %u stalled at %s: %s)", ex->sa->number, stall, v.rule->cause);
+    ike_stall_label(ike_exchange_kind(ex), v.stall_step, stall, sizeof stall);
+    proto_item_append_text(ti, " (SA %u stalled at %s: %s)", ike_sa_number(ike_exchange_sa(ex)), stall, v.rule->cause);
 }
 
 /* What the message is, where it sits, its links. */
 static void render_message(proto_tree *st, const ike_result_t *res, const char *label, const render_options_t *opt)
 {
     const ike_exchange_t *ex = res->exchange;
-    add_generated_uint(st, hf_sa, ex->sa->number);
+    add_generated_uint(st, hf_sa, ike_sa_number(ike_exchange_sa(ex)));
     add_generated_uint(st, hf_version, ike_kind_version((ike_kind_t)res->kind));
     add_generated_string(st, hf_exchange, ike_kind_name((ike_kind_t)res->kind));
     add_generated_string(st, hf_msg, label);

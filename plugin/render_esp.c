@@ -91,8 +91,8 @@ void render_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ike_t
     char name[16];
     if (child) {
         ike_exchange_name(child, name, sizeof name);
-        proto_item_append_text(ti, ": ESP of SA %u %s %s", child->sa->number, name, dir);
-        add_uint(st, render_field_sa(), child->sa->number);
+        proto_item_append_text(ti, ": ESP of SA %u %s %s", ike_sa_number(ike_exchange_sa(child)), name, dir);
+        add_uint(st, render_field_sa(), ike_sa_number(ike_exchange_sa(child)));
         add_string(st, hf_child, name);
         add_string(st, hf_esp_dir, dir);
         add_uint(st, hf_esp_negotiated_in, ike_esp_flow_negotiated_in(flow));

@@ -80,8 +80,8 @@ static void label_evidence(GString *out, const ike_exchange_t *ex, uint32_t fram
         return;
     }
     ike_label(res, label, sizeof label);
-    if (res->exchange && res->exchange->sa != ex->sa)
-        g_string_append_printf(out, ": %s of SA %u, from its %s", label, res->exchange->sa->number,
+    if (res->exchange && ike_exchange_sa(res->exchange) != ike_exchange_sa(ex))
+        g_string_append_printf(out, ": %s of SA %u, from its %s", label, ike_sa_number(ike_exchange_sa(res->exchange)),
                                ike_role_name((ike_role_t)res->role));
     else
         g_string_append_printf(out, ": %s from the %s", label, ike_role_name((ike_role_t)res->role));
@@ -90,7 +90,7 @@ static void label_evidence(GString *out, const ike_exchange_t *ex, uint32_t fram
     const char *notify = res->notify ? ike_version_notify_name(ike_kind_version((ike_kind_t)res->kind), res->notify) : NULL;
     if (notify)
         g_string_append_printf(out, ", %s", notify);
-    else if (frame == ex->answer.enc_info_frame)
+    else if (frame == ike_exchange_encrypted_reply_frame(ex))
         g_string_append(out, ", encrypted");
     g_string_append_c(out, '\n');
 }
@@ -147,7 +147,8 @@ static void report_where(GString *out, const exchange_view_t *judged)
     if (views_clock_offset(&offset)) /* no "-0.000" for an offset below the millisecond */
         g_string_append_printf(out, "  The other capture point's clock runs %+.3f s from this one's.\n",
                                fabs(offset) < 0.0005 ? 0.0 : offset);
-    const ike_result_t *first = judged->exchange->sa->phase1 ? judged->exchange->sa->phase1->step_first[1] : NULL;
+    const ike_exchange_t *opening = ike_sa_opening(ike_exchange_sa(judged->exchange));
+    const ike_result_t *first = opening ? ike_exchange_step(opening, 1, false) : NULL;
     if (first && *ike_capture_nat_text(capture, first->frame, text, sizeof text)) {
         snprintf(line, sizeof line, "Seen from both ends: %s.", text);
         wrap(out, "  ", 2, line);
@@ -158,7 +159,7 @@ static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_
                                const ike_diag_context_t *ctx)
 {
     unsigned n = 0;
-    for (const ike_exchange_t *ex = sa->exchanges; ex && n < VIEWS_MAX_QUICK; ex = ex->next_in_sa) {
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex && n < VIEWS_MAX_QUICK; ex = ike_exchange_next(ex)) {
         if (!views_exchange_listed(ex, ctx) || ex == judged->exchange)
             continue;
         n++;
@@ -175,7 +176,7 @@ static void report_quick_modes(GString *out, const ike_sa_t *sa, const exchange_
 static void report_tunnels(GString *out, const ike_sa_t *sa, const ike_diag_context_t *ctx)
 {
     const ike_model_t *model = ikediag_model();
-    for (const ike_exchange_t *ex = sa->exchanges; ex && model; ex = ex->next_in_sa) {
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex && model; ex = ike_exchange_next(ex)) {
         ike_tunnel_verdict_t v;
         ike_tunnel_judge(ike_model_tunnels(model), ex, ctx, &v);
         if (!ike_tunnel_state_name(&v))
@@ -190,18 +191,20 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
     char peers[128], initiator[64];
     sa_view_t view;
     views_describe_sa(sa, ctx, &view);
-    g_string_append_printf(out, "\nIKE SA %u: %s", sa->number, views_peers(sa, peers, sizeof peers));
-    if (sa->roles_known)
-        g_string_append_printf(out, ", initiator %s", views_address(&sa->initiator, initiator, sizeof initiator));
-    g_string_append_printf(out, ", frames %u-%u\n", sa->first_frame, sa->last_frame);
+    g_string_append_printf(out, "\nIKE SA %u: %s", ike_sa_number(sa), views_peers(sa, peers, sizeof peers));
+    ike_endpoint_t from, to;
+    if (ike_sa_roles(sa, &from, &to))
+        g_string_append_printf(out, ", initiator %s", views_address(&from, initiator, sizeof initiator));
+    ike_span_t span = ike_sa_span(sa);
+    g_string_append_printf(out, ", frames %u-%u\n", span.first_frame, span.last_frame);
     g_string_append_printf(out, "  Outcome: %s", view.outcome);
     const ike_exchange_t *judged = view.judged.exchange;
-    if (judged && judged->kind == IKE_KIND_QUICK)
-        g_string_append_printf(out, " (Quick Mode %u)", judged->index);
-    else if (judged && judged->kind == IKE_KIND_TRANSACTION)
-        g_string_append_printf(out, " (XAUTH, Transaction exchange %u)", judged->index);
+    if (judged && ike_exchange_kind(judged) == IKE_KIND_QUICK)
+        g_string_append_printf(out, " (Quick Mode %u)", ike_exchange_index(judged));
+    else if (judged && ike_exchange_kind(judged) == IKE_KIND_TRANSACTION)
+        g_string_append_printf(out, " (XAUTH, Transaction exchange %u)", ike_exchange_index(judged));
     else if (judged)
-        g_string_append_printf(out, " (%s)", ike_kind_name((ike_kind_t)judged->kind));
+        g_string_append_printf(out, " (%s)", ike_kind_name(ike_exchange_kind(judged)));
     if (view.seconds >= 0)
         g_string_append_printf(out, ", %.3f s after its first message", view.seconds);
     g_string_append(out, ".\n");
@@ -210,14 +213,14 @@ static void report_sa(GString *out, const ike_sa_t *sa, const ike_diag_context_t
     report_where(out, &view.judged);
     report_quick_modes(out, sa, &view.judged, ctx);
     report_tunnels(out, sa, ctx);
-    if (sa->rekey_of)
+    if (ike_sa_rekey_of(sa))
         g_string_append_printf(out, "  A rekey of IKE SA %u (CREATE_CHILD_SA there; new SPIs from frame %u).\n",
-                               sa->rekey_of->number, sa->first_frame);
-    if (sa->peer_gone_in) {
+                               ike_sa_number(ike_sa_rekey_of(sa)), span.first_frame);
+    if (ike_sa_peer_gone_in(sa)) {
         char line[256];
         snprintf(line, sizeof line, "Afterwards: from frame %u the peer's host answers ICMP unreachable: its IKE "
                  "daemon is gone (stopped, or the host restarted), so the tunnel is dead on that side.",
-                 sa->peer_gone_in);
+                 ike_sa_peer_gone_in(sa));
         wrap(out, "  ", 2, line);
     }
 }
@@ -233,8 +236,10 @@ typedef struct peer_pair {
 static void pair_name(const ike_sa_t *sa, char *buf, size_t size)
 {
     char a[64], b[64];
-    views_address(&sa->initiator, a, sizeof a);
-    views_address(&sa->responder, b, sizeof b);
+    ike_endpoint_t from = { 0 }, to = { 0 };
+    ike_sa_roles(sa, &from, &to);
+    views_address(&from, a, sizeof a);
+    views_address(&to, b, sizeof b);
     bool swap = strcmp(a, b) > 0;
     snprintf(buf, size, "%s <-> %s", swap ? b : a, swap ? a : b);
 }

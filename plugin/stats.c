@@ -155,14 +155,15 @@ static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag
     views_describe_sa(sa, ctx, &view);
     message_counts_t counts = tracker_counts(table_tracker, sa, NULL);
     stat_tap_table_item_type items[N_COLUMNS];
-    items[COL_SA] = uint_item(sa->number);
-    snprintf(buf, sizeof buf, "SA %s", sa->version == 2 ? "IKEv2" : sa->phase1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : "");
+    items[COL_SA] = uint_item(ike_sa_number(sa));
+    snprintf(buf, sizeof buf, "SA %s", ike_sa_version(sa) == 2 ? "IKEv2" : ike_sa_opening(sa) ? ike_kind_abbrev(ike_exchange_kind(ike_sa_opening(sa))) : "");
     items[COL_EXCHANGE] = string_item(g_strchomp(buf));
     items[COL_PEERS] = string_item(views_peers(sa, buf, sizeof buf));
-    items[COL_INITIATOR] = string_item(sa->roles_known ? views_address(&sa->initiator, buf, sizeof buf) : NULL);
+    items[COL_INITIATOR] = string_item(views_role_address(sa, IKE_ROLE_INITIATOR, buf, sizeof buf));
     items[COL_COOKIES] = string_item(views_cookies(sa, buf, sizeof buf));
-    items[COL_FIRST] = uint_item(sa->first_frame);
-    items[COL_LAST] = uint_item(sa->last_frame);
+    ike_span_t span = ike_sa_span(sa);
+    items[COL_FIRST] = uint_item(span.first_frame);
+    items[COL_LAST] = uint_item(span.last_frame);
     items[COL_MESSAGES] = uint_item(counts.messages);
     items[COL_RESENDS] = uint_item(counts.resends);
     verdict_cells(items, view.outcome, &view.judged);
@@ -182,16 +183,18 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
     char buf[512];
     exchange_view_t view;
     views_describe_exchange(ex, ctx, &view);
-    message_counts_t counts = tracker_counts(table_tracker, ex->sa, ex);
+    message_counts_t counts = tracker_counts(table_tracker, ike_exchange_sa(ex), ex);
     stat_tap_table_item_type items[N_COLUMNS];
-    items[COL_SA] = uint_item(ex->sa->number);
+    items[COL_SA] = uint_item(ike_sa_number(ike_exchange_sa(ex)));
     items[COL_EXCHANGE] = string_item(view.name);
-    items[COL_PEERS] = string_item(views_peers(ex->sa, buf, sizeof buf));
-    items[COL_INITIATOR] = string_item(ex->initiator_known ? views_address(&ex->initiator, buf, sizeof buf) : NULL);
+    items[COL_PEERS] = string_item(views_peers(ike_exchange_sa(ex), buf, sizeof buf));
+    ike_endpoint_t initiator;
+    items[COL_INITIATOR] = string_item(ike_exchange_initiator(ex, &initiator) ? views_address(&initiator, buf, sizeof buf) : NULL);
     snprintf(buf, sizeof buf, "message ID 0x%08x", ike_exchange_message_id(ex));
     items[COL_COOKIES] = string_item(buf);
-    items[COL_FIRST] = uint_item(ex->first_frame);
-    items[COL_LAST] = uint_item(ex->last_frame);
+    ike_span_t span = ike_exchange_span(ex);
+    items[COL_FIRST] = uint_item(span.first_frame);
+    items[COL_LAST] = uint_item(span.last_frame);
     items[COL_MESSAGES] = uint_item(counts.messages);
     items[COL_RESENDS] = uint_item(counts.resends);
     verdict_cells(items, view.outcome, &view);
@@ -204,14 +207,14 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
 
 static stat_tap_table *table_of(stat_tap_table_ui *ui, const ike_sa_t *sa)
 {
-    stat_tap_table *table = g_hash_table_lookup(table_by_sa, GUINT_TO_POINTER(sa->number));
+    stat_tap_table *table = g_hash_table_lookup(table_by_sa, GUINT_TO_POINTER(ike_sa_number(sa)));
     if (!table) {
         char title[32];
-        snprintf(title, sizeof title, TABLE_TITLE, sa->number);
+        snprintf(title, sizeof title, TABLE_TITLE, ike_sa_number(sa));
         /* Titles are not freed with their table: intern them (one per SA number). */
         table = stat_tap_init_table(g_intern_string(title), N_COLUMNS, 0, NULL);
         stat_tap_add_table(ui, table);
-        g_hash_table_insert(table_by_sa, GUINT_TO_POINTER(sa->number), table);
+        g_hash_table_insert(table_by_sa, GUINT_TO_POINTER(ike_sa_number(sa)), table);
     }
     return table;
 }
@@ -222,7 +225,7 @@ static void refresh_sa_rows(void *owner, const ike_sa_t *sa, const ike_diag_cont
     stat_tap_table *table = table_of(owner, sa);
     put_sa_row(table, sa, ctx);
     guint row = 0;
-    for (const ike_exchange_t *ex = sa->exchanges; ex && row < VIEWS_MAX_QUICK; ex = ex->next_in_sa)
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex && row < VIEWS_MAX_QUICK; ex = ike_exchange_next(ex))
         if (views_exchange_listed(ex, ctx))
             put_quick_row(table, ++row, ex, ctx);
     drop_rows_from(table, row + 1);
@@ -379,6 +382,14 @@ static void json_time(GString *s, const char *key, double epoch)
     g_date_time_unref(dt);
 }
 
+static void json_span(GString *s, ike_span_t span)
+{
+    json_uint(s, "first_frame", span.first_frame);
+    json_uint(s, "last_frame", span.last_frame);
+    json_time(s, "first_time", span.first_time);
+    json_time(s, "last_time", span.last_time);
+}
+
 /* Outcome, stall point, cause and its words, evidence: the same for an SA and an exchange. */
 static void json_verdict(GString *s, const exchange_view_t *v)
 {
@@ -450,14 +461,11 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
 {
     exchange_view_t v;
     views_describe_exchange(ex, ctx, &v);
-    message_counts_t counts = tracker_counts(t, ex->sa, ex);
+    message_counts_t counts = tracker_counts(t, ike_exchange_sa(ex), ex);
     g_string_append_c(s, '{');
     json_string(s, "exchange", v.name);
     json_string(s, "outcome", v.outcome);
-    json_uint(s, "first_frame", ex->first_frame);
-    json_uint(s, "last_frame", ex->last_frame);
-    json_time(s, "first_time", ex->first_time);
-    json_time(s, "last_time", ex->last_time);
+    json_span(s, ike_exchange_span(ex));
     json_uint(s, "messages", counts.messages);
     json_uint(s, "resends", counts.resends);
     json_seconds(s, "seconds", v.seconds);
@@ -465,8 +473,7 @@ static void json_exchange(GString *s, const view_tracker_t *t, const ike_exchang
     char buf[512];
     json_string(s, "offered", ike_exchange_offered(ex, buf, sizeof buf));
     json_string(s, "chosen", ike_exchange_chosen(ex, buf, sizeof buf));
-    json_string(s, "proxy_ids", ex->proxy_ids ? ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, sizeof buf)
-                                               : NULL);
+    json_string(s, "proxy_ids", ike_exchange_proxy_ids(ex, buf, sizeof buf));
     json_tunnel(s, ex, ctx);
     g_string_append_c(s, '}');
 }
@@ -476,21 +483,21 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
 {
     char buf[512];
     message_counts_t counts = tracker_counts(t, sa, NULL);
-    json_uint(s, "sa", sa->number);
+    json_uint(s, "sa", ike_sa_number(sa));
     /* Unknown roles: null, as every key without a value (the table shows "?"). */
-    json_string(s, "peers", sa->roles_known ? views_peers(sa, buf, sizeof buf) : NULL);
-    json_string(s, "initiator", sa->roles_known ? views_address(&sa->initiator, buf, sizeof buf) : NULL);
-    json_string(s, "responder", sa->roles_known ? views_address(&sa->responder, buf, sizeof buf) : NULL);
-    snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->icookie);
+    ike_endpoint_t initiator, responder;
+    json_string(s, "peers", ike_sa_roles(sa, &initiator, &responder) ? views_peers(sa, buf, sizeof buf) : NULL);
+    json_string(s, "initiator", views_role_address(sa, IKE_ROLE_INITIATOR, buf, sizeof buf));
+    json_string(s, "responder", views_role_address(sa, IKE_ROLE_RESPONDER, buf, sizeof buf));
+    uint64_t icookie, rcookie;
+    ike_sa_cookies(sa, &icookie, &rcookie);
+    snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", icookie);
     json_string(s, "icookie", buf);
-    snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", sa->rcookie);
+    snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", rcookie);
     json_string(s, "rcookie", buf);
-    json_uint(s, "version", sa->version);
-    json_string(s, "mode", sa->phase1 && sa->version == 1 ? ike_kind_abbrev((ike_kind_t)sa->phase1->kind) : NULL);
-    json_uint(s, "first_frame", sa->first_frame);
-    json_uint(s, "last_frame", sa->last_frame);
-    json_time(s, "first_time", sa->first_time);
-    json_time(s, "last_time", sa->last_time);
+    json_uint(s, "version", ike_sa_version(sa));
+    json_string(s, "mode", ike_sa_opening(sa) && ike_sa_version(sa) == 1 ? ike_kind_abbrev(ike_exchange_kind(ike_sa_opening(sa))) : NULL);
+    json_span(s, ike_sa_span(sa));
     json_uint(s, "messages", counts.messages);
     json_uint(s, "resends", counts.resends);
     json_string(s, "outcome", view->outcome);
@@ -521,8 +528,8 @@ static void json_print_sa(const view_tracker_t *t, const ike_sa_t *sa, const ike
     json_key(s, "exchanges");
     g_string_append_c(s, '[');
     unsigned listed = 0;
-    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-        if ((ex != sa->phase1 && !views_exchange_listed(ex, ctx)) || ++listed > VIEWS_MAX_QUICK)
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex; ex = ike_exchange_next(ex)) {
+        if ((ex != ike_sa_opening(sa) && !views_exchange_listed(ex, ctx)) || ++listed > VIEWS_MAX_QUICK)
             continue;
         if (s->str[s->len - 1] != '[')
             g_string_append_c(s, ',');

@@ -28,15 +28,17 @@ void views_describe_exchange(const ike_exchange_t *ex, const ike_diag_context_t 
     /* A negotiating exchange none of whose messages could be numbered (a malformed
      * first message): nothing of its start is in the capture, so it counts as orphan
      * rather than having no outcome at all. */
-    if (out->verdict.outcome == IKE_OUTCOME_NONE && ike_kind_final_step((ike_kind_t)ex->kind))
+    if (out->verdict.outcome == IKE_OUTCOME_NONE && ike_kind_final_step(ike_exchange_kind(ex)))
         out->verdict.outcome = IKE_OUTCOME_ORPHAN;
     out->outcome = ike_outcome_name((ike_outcome_t)out->verdict.outcome);
     if (out->verdict.stall_step)
-        ike_stall_label((ike_kind_t)ex->kind, out->verdict.stall_step, out->stall, sizeof out->stall);
+        ike_stall_label(ike_exchange_kind(ex), out->verdict.stall_step, out->stall, sizeof out->stall);
     if (out->verdict.rule)
         out->cause = out->verdict.rule->cause;
-    if (out->verdict.outcome == IKE_OUTCOME_COMPLETE)
-        out->seconds = ex->last_time - ex->first_time;
+    if (out->verdict.outcome == IKE_OUTCOME_COMPLETE) {
+        ike_span_t span = ike_exchange_span(ex);
+        out->seconds = span.last_time - span.first_time;
+    }
     ike_capture_t *capture = ikediag_capture();
     out->where = capture ? ike_where_name(ike_capture_where(capture, ex)) : NULL;
 }
@@ -60,10 +62,10 @@ bool views_sa_shown(const ike_sa_t *sa)
 
 bool views_exchange_listed(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
 {
-    if (ex == ex->sa->phase1 || !ike_kind_judged((ike_kind_t)ex->kind))
+    if (ex == ike_sa_opening(ike_exchange_sa(ex)) || !ike_kind_judged(ike_exchange_kind(ex)))
         return false;
-    if (ex->kind != IKE_KIND_TRANSACTION && ex->kind != IKE_KIND_INFO2)
-        return ike_kind_version((ike_kind_t)ex->kind) == 2 || ex->kind == IKE_KIND_QUICK;
+    if (ike_exchange_kind(ex) != IKE_KIND_TRANSACTION && ike_exchange_kind(ex) != IKE_KIND_INFO2)
+        return ike_kind_version(ike_exchange_kind(ex)) == 2 || ike_exchange_kind(ex) == IKE_KIND_QUICK;
     ike_verdict_t v;
     ike_diagnose(ex, ctx, &v);
     return v.outcome != IKE_OUTCOME_NONE && v.outcome != IKE_OUTCOME_COMPLETE;
@@ -87,12 +89,12 @@ static void judge_quick_modes(const ike_sa_t *sa, const ike_diag_context_t *ctx,
 {
     unsigned seen = 0;
     exchange_view_t v;
-    for (const ike_exchange_t *ex = sa->exchanges; ex && seen < VIEWS_MAX_QUICK; ex = ex->next_in_sa) {
-        if (ex == sa->phase1 || !ike_kind_judged((ike_kind_t)ex->kind) || ex->kind == IKE_KIND_INFO)
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex && seen < VIEWS_MAX_QUICK; ex = ike_exchange_next(ex)) {
+        if (ex == ike_sa_opening(sa) || !ike_kind_judged(ike_exchange_kind(ex)) || ike_exchange_kind(ex) == IKE_KIND_INFO)
             continue;
         seen++;
         views_describe_exchange(ex, ctx, &v);
-        bool brings_up = ex->kind == IKE_KIND_QUICK || ex->kind == IKE_KIND_AUTH;
+        bool brings_up = ike_exchange_kind(ex) == IKE_KIND_QUICK || ike_exchange_kind(ex) == IKE_KIND_AUTH;
         if (v.verdict.outcome == IKE_OUTCOME_COMPLETE && brings_up && !first_complete->exchange)
             *first_complete = v;
         else if (severity((ike_outcome_t)v.verdict.outcome)
@@ -111,11 +113,11 @@ void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_vie
     memset(out, 0, sizeof *out);
     out->sa = sa;
     out->seconds = -1;
-    if (sa->phase1) {
-        views_describe_exchange(sa->phase1, ctx, &out->judged);
+    if (ike_sa_opening(sa)) {
+        views_describe_exchange(ike_sa_opening(sa), ctx, &out->judged);
         /* A phase 1 whose start is not in the capture but whose end is counts as done. */
         ike_outcome_t p1 = (ike_outcome_t)out->judged.verdict.outcome;
-        if (p1 != IKE_OUTCOME_COMPLETE && !(p1 == IKE_OUTCOME_ORPHAN && sa->phase1_done)) {
+        if (p1 != IKE_OUTCOME_COMPLETE && !(p1 == IKE_OUTCOME_ORPHAN && ike_sa_up(sa))) {
             out->outcome = out->judged.outcome;
             return;
         }
@@ -128,15 +130,15 @@ void views_describe_sa(const ike_sa_t *sa, const ike_diag_context_t *ctx, sa_vie
     } else if (first_complete.exchange) {
         out->judged = first_complete;
         out->outcome = "complete";
-        out->seconds = first_complete.exchange->last_time - sa->first_time;
+        out->seconds = ike_exchange_span(first_complete.exchange).last_time - ike_sa_span(sa).first_time;
     } else if (worst.exchange) {
         out->judged = worst;
         out->outcome = worst.outcome;
-    } else if (sa->phase1) {
+    } else if (ike_sa_opening(sa)) {
         out->outcome = "phase1";
-        out->seconds = sa->phase1->last_time - sa->first_time;
+        out->seconds = ike_exchange_span(ike_sa_opening(sa)).last_time - ike_sa_span(sa).first_time;
     } else {
-        out->outcome = sa->rekey_of ? "complete" : "orphan"; /* an IKEv2 rekey: up from its start */
+        out->outcome = ike_sa_rekey_of(sa) ? "complete" : "orphan"; /* an IKEv2 rekey: up from its start */
     }
 }
 
@@ -156,16 +158,26 @@ const char *views_address(const ike_endpoint_t *ep, char *buf, size_t size)
 const char *views_peers(const ike_sa_t *sa, char *buf, size_t size)
 {
     char a[WS_INET6_ADDRSTRLEN], b[WS_INET6_ADDRSTRLEN];
-    if (!sa->roles_known)
+    ike_endpoint_t initiator, responder;
+    if (!ike_sa_roles(sa, &initiator, &responder))
         return g_strlcpy(buf, "?", size), buf;
-    snprintf(buf, size, "%s <-> %s", views_address(&sa->initiator, a, sizeof a),
-               views_address(&sa->responder, b, sizeof b));
+    snprintf(buf, size, "%s <-> %s", views_address(&initiator, a, sizeof a), views_address(&responder, b, sizeof b));
     return buf;
+}
+
+const char *views_role_address(const ike_sa_t *sa, ike_role_t role, char *buf, size_t size)
+{
+    ike_endpoint_t initiator, responder;
+    if (!ike_sa_roles(sa, &initiator, &responder))
+        return NULL;
+    return views_address(role == IKE_ROLE_RESPONDER ? &responder : &initiator, buf, size);
 }
 
 const char *views_cookies(const ike_sa_t *sa, char *buf, size_t size)
 {
-    snprintf(buf, size, "%016" G_GINT64_MODIFIER "x/%016" G_GINT64_MODIFIER "x", sa->icookie, sa->rcookie);
+    uint64_t icookie, rcookie;
+    ike_sa_cookies(sa, &icookie, &rcookie);
+    snprintf(buf, size, "%016" G_GINT64_MODIFIER "x/%016" G_GINT64_MODIFIER "x", icookie, rcookie);
     return buf;
 }
 
@@ -209,7 +221,8 @@ static gint compare_deadlines(gconstpointer a, gconstpointer b, gpointer unused 
     const deadline_t *x = a, *y = b;
     if (x->when != y->when)
         return x->when < y->when ? -1 : 1;
-    return x->sa->number < y->sa->number ? -1 : x->sa->number > y->sa->number;
+    uint32_t m = ike_sa_number(x->sa), n = ike_sa_number(y->sa);
+    return m < n ? -1 : m > n;
 }
 
 view_tracker_t *tracker_new(view_refresh_cb refresh, void *owner)
@@ -281,10 +294,11 @@ static void count_message(view_tracker_t *t, gconstpointer key, const ike_result
 static double next_deadline(const ike_sa_t *sa, const ike_diag_context_t *ctx)
 {
     double next = INFINITY;
-    for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-        unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
-        double when = ex->last_time + ctx->silence_threshold;
-        bool open = ex->kind == IKE_KIND_TRANSACTION || (final && ex->highest_step && ex->highest_step < final);
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex; ex = ike_exchange_next(ex)) {
+        unsigned final = ike_kind_final_step(ike_exchange_kind(ex));
+        unsigned highest = ike_exchange_highest_step(ex);
+        double when = ike_exchange_span(ex).last_time + ctx->silence_threshold;
+        bool open = ike_exchange_kind(ex) == IKE_KIND_TRANSACTION || (final && highest && highest < final);
         if (open && when > ctx->capture_end && when < next)
             next = when;
     }
@@ -321,11 +335,11 @@ static void refresh(view_tracker_t *t, const ike_sa_t *sa, const ike_diag_contex
 static void note_new_sa(view_tracker_t *t, const ike_sa_t *sa, const ike_diag_context_t *ctx)
 {
     g_ptr_array_add(t->sas, (gpointer)sa);
-    if (!sa->roles_known)
+    ike_endpoint_t initiator, responder;
+    if (!ike_sa_roles(sa, &initiator, &responder))
         return;
     char a[WS_INET6_ADDRSTRLEN], b[WS_INET6_ADDRSTRLEN];
-    char *key = g_strdup_printf("%s>%s", views_address(&sa->initiator, a, sizeof a),
-                                views_address(&sa->responder, b, sizeof b));
+    char *key = g_strdup_printf("%s>%s", views_address(&initiator, a, sizeof a), views_address(&responder, b, sizeof b));
     const ike_sa_t *older = g_hash_table_lookup(t->newest_by_peers, key);
     g_hash_table_replace(t->newest_by_peers, key, (gpointer)sa);
     if (older)
@@ -338,14 +352,14 @@ static const ike_sa_t *shown_twin(const ike_result_t *res)
     ike_capture_t *capture = ikediag_capture();
     uint32_t copy = ike_capture_copy_in(capture, res->frame);
     const ike_result_t *twin = copy ? ike_capture_result_of_frame(capture, copy) : NULL;
-    return twin && twin->exchange && views_sa_shown(twin->exchange->sa) ? twin->exchange->sa : NULL;
+    return twin && twin->exchange && views_sa_shown(ike_exchange_sa(twin->exchange)) ? ike_exchange_sa(twin->exchange) : NULL;
 }
 
 const ike_sa_t *tracker_event(view_tracker_t *t, const ike_result_t *res)
 {
     ike_diag_context_t ctx;
     ikediag_diag_context(&ctx);
-    const ike_sa_t *sa = res && res->exchange ? res->exchange->sa : NULL;
+    const ike_sa_t *sa = res && res->exchange ? ike_exchange_sa(res->exchange) : NULL;
     if (sa && !views_sa_shown(sa)) {
         /* the same SA seen at the other capture point: not counted, but its copies
          * change where the shown SA's verdicts say it stopped */

@@ -56,6 +56,8 @@ bool views_clock_offset(double *seconds);
 const char *views_address(const ike_endpoint_t *ep, char *buf, size_t size);
 /* "198.51.100.1 <-> 198.51.100.2" in phase-1 roles. */
 const char *views_peers(const ike_sa_t *sa, char *buf, size_t size);
+/* The address of the SA's initiator or responder, NULL while the roles are unknown. */
+const char *views_role_address(const ike_sa_t *sa, ike_role_t role, char *buf, size_t size);
 /* The cookies as 16 hex digits each, "i/r". */
 const char *views_cookies(const ike_sa_t *sa, char *buf, size_t size);
 /* Label of a message for the ladder: "MM#5", "MM#5 resend 2", "INFO". */

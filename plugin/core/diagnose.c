@@ -6,6 +6,7 @@
  * code; every cause is a row of ike_rules[].
  */
 #include "diagnose.h"
+#include "model_internal.h"
 #include "names.h"
 
 #include <stdio.h>

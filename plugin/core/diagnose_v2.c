@@ -8,6 +8,7 @@
  * judge IKEv1 (diagnose.c).
  */
 #include "diagnose.h"
+#include "model_internal.h"
 #include "names.h"
 
 #include <stdio.h>

@@ -2,6 +2,7 @@
 /* explain.c: per-message explanations, grounded in RFC 2409 section 5 and the seed
  * article (Cisco debug walk-through).  Data only. */
 #include "explain.h"
+#include "model_internal.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -7,6 +7,92 @@
 
 #include <glib.h>
 
+/* What the side that owes the next message did instead of sending it: filled at ingest,
+ * read by the diagnosis.  Frames are the first of each kind, 0 if none. */
+typedef struct ike_answer {
+    uint32_t clear_notify_frame; /* a clear Informational with a notify */
+    uint32_t enc_info_frame; /* an encrypted Informational, readable or not */
+    uint32_t peer_resend_frame; /* it resent its previous message */
+    uint32_t giveup_frame; /* an Informational from the side that sent the last message */
+    uint32_t icmp_frame; /* an ICMP error quoting the last message (nothing listens there) */
+    uint32_t first_frame; /* the first of any evidence, resends of the last message included */
+    uint16_t notify; /* first error notify code read in those replies, 0 if none */
+    bool notify_decrypted; /* that code was read with keys */
+    bool delete_seen;
+} ike_answer_t;
+
+struct ike_exchange {
+    ike_sa_t *sa;
+    ike_exchange_t *next_in_sa; /* in order of first appearance */
+    ike_exchange_t *next_pending; /* Quick Mode: the next younger one not yet complete */
+    uint64_t key; /* kind, SA number and message ID: the hash key */
+    uint8_t kind; /* ike_kind_t */
+    uint32_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
+    uint8_t highest_step;
+    uint8_t first_step; /* the step of the first message seen */
+    bool initiator_is_sa_initiator; /* Quick Mode: sent by the phase-1 initiator? */
+    bool initiator_known;
+    bool sent_on_500; /* some message of it went over plain UDP 500 */
+    uint8_t nat; /* ike_nat_t: what the NAT-D payloads of MM#3/MM#4 (AM#2/AM#3) say */
+    bool floated; /* its newest step went over UDP 4500 after others went over 500 */
+    ike_endpoint_t initiator; /* the sender of step 1 (QM) */
+    uint32_t first_frame, last_frame;
+    double first_time, last_time;
+    double final_time; /* when the final step (MM#6, AM#3, QM#3) was first sent */
+    double final_after; /* seconds between the message it answers and that final step */
+    ike_result_t *step_first[IKE_MAX_STEP + 1]; /* first copy of each step, or NULL */
+    ike_result_t *step_last[IKE_MAX_STEP + 1]; /* latest copy of each step */
+    ike_answer_t answer; /* to the pending step (highest_step + 1) */
+    /* Proposals: phase 1 from MM#1/AM#1 and MM#2/AM#2 (clear); Quick Mode from QM#1 and
+     * QM#2 when the keys decrypt them. */
+    ike_transform_t *offered; /* NULL until seen */
+    uint8_t n_offered; /* in offered[] */
+    uint8_t n_offered_total; /* in the message, may be more */
+    bool has_chosen;
+    bool pfs_offered; /* QM#1 carried a KE payload */
+    uint8_t n_proxy_ids; /* QM#1's IDci, IDcr (keys), in proxy_ids */
+    ike_proxy_id_t *proxy_ids; /* NULL until seen */
+    ike_transform_t chosen;
+    uint32_t retried_in; /* IKEv2 IKE_SA_INIT: the retry its response asked for */
+    uint16_t asked_group; /* IKEv2: the DH group INVALID_KE_PAYLOAD asked for */
+    bool requester_is_initiator; /* IKEv2: the request came from the original initiator */
+    bool ip_fragmented; /* IKEv2: a copy of the request came in IP fragments */
+    uint16_t response_length; /* IKEv2: the ISAKMP length of the first response */
+    uint32_t child_spi[2]; /* a child's ESP/AH SPIs by ike_esp_dir_t (the receiver's choice: I→R
+                            * carries step 2's, R→I step 1's); 0 until read with keys */
+    uint32_t child_spi_frame[2]; /* the messages that carried them */
+    bool rekeys_ike; /* CREATE_CHILD_SA whose SA payload is for an IKE SA (keys): no IPsec SA */
+    uint8_t xauth_status; /* Transaction: ike_xauth_status_t of the gateway's SET (keys) */
+    uint32_t xauth_status_frame; /* the frame that SET it, 0 if none */
+    struct stored_result *newest_original; /* the model's own: where resends are found */
+};
+
+struct ike_sa {
+    ike_sa_t *next_same_cookie;
+    ike_exchange_t *exchanges, *last_exchange, *phase1;
+    ike_exchange_t *pending_quick; /* Quick Modes not yet complete, oldest first */
+    uint64_t icookie, rcookie;
+    uint32_t number; /* 1, 2, ... in order of first appearance */
+    uint32_t first_frame, last_frame;
+    uint32_t superseded_in; /* frame of a fresh MM#1/AM#1 between the same peers */
+    const ike_sa_t *next_between_peers; /* the next SA the same two addresses began, either way */
+    const ike_sa_t *rekey_of; /* IKEv2: the established SA whose CREATE_CHILD_SA made this one */
+    uint32_t peer_gone_in; /* first ICMP error quoting its message after phase 1 was done */
+    /* Informationals each side sent since the other's last message (DPD with nothing back,
+     * RFC 3706 / RFC 7296 2.4), by phase-1 role (0 initiator, 1 responder), and the first. */
+    uint16_t lone_infos[2];
+    uint32_t lone_since_frame[2];
+    double lone_since[2], lone_last[2];
+    double first_time, last_time;
+    ike_endpoint_t initiator, responder; /* addresses of the phase-1 roles */
+    bool roles_known;
+    bool phase1_done; /* IKEv2: IKE_AUTH answered, and not refused (keys may tell) */
+    bool auth_answered; /* IKEv2: an IKE_AUTH response seen: up as far as headers tell */
+    uint8_t version; /* 1 or 2 */
+    uint32_t n_quick; /* Quick Modes */
+    uint32_t n_of_kind[IKE_KIND_COUNT]; /* exchanges of each kind: their index */
+};
+
 bool ike_same_address(const ike_endpoint_t *a, const ike_endpoint_t *b);
 /* Order-independent key of two addresses (ports left out). */
 uint64_t ike_peers_key(const ike_endpoint_t *a, const ike_endpoint_t *b);

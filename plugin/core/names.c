@@ -2,6 +2,7 @@
 /* names.c: the words ikediag prints for model values.  Notify names follow RFC 2408
  * section 3.14.1 and RFC 3706, never the IKEv2 registry (the numbers differ). */
 #include "names.h"
+#include "model_internal.h"
 
 #include <glib.h>
 #include <stdio.h>

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* queries.c: what the views ask of the model's kinds, results and SAs.
  *
- * Owns: answers computed from stored state (the final step of a kind, its version,
- * whether a message completes or refuses, the later SA that superseded one).  Must not:
- * change the model, or judge causes (diagnose.c, diagnose_v2.c).
+ * Owns: the accessors through which the glue reads SAs and exchanges (their structs are
+ * core's, model_internal.h), and answers computed from stored state (the final step of a
+ * kind, its version, whether a message completes or refuses, the later SA that
+ * superseded one).  Must not: change the model, or judge causes (diagnose.c,
+ * diagnose_v2.c).
  */
 #include "ike_model.h"
+#include "model_internal.h"
 
 #include <stddef.h>
 
@@ -112,4 +115,68 @@ bool ike_sa_has_complete_quick(const ike_sa_t *sa)
         if (ex->kind == IKE_KIND_QUICK && ex->highest_step == 3)
             return true;
     return false;
+}
+
+/* ---- the SA and the exchange as the glue reads them ------------------------------ */
+
+uint32_t ike_sa_number(const ike_sa_t *sa) { return sa->number; }
+unsigned ike_sa_version(const ike_sa_t *sa) { return sa->version; }
+const ike_exchange_t *ike_sa_first_exchange(const ike_sa_t *sa) { return sa->exchanges; }
+const ike_exchange_t *ike_sa_opening(const ike_sa_t *sa) { return sa->phase1; }
+bool ike_sa_up(const ike_sa_t *sa) { return sa->phase1_done; }
+const ike_sa_t *ike_sa_rekey_of(const ike_sa_t *sa) { return sa->rekey_of; }
+uint32_t ike_sa_peer_gone_in(const ike_sa_t *sa) { return sa->peer_gone_in; }
+
+ike_span_t ike_sa_span(const ike_sa_t *sa)
+{
+    return (ike_span_t){ sa->first_frame, sa->last_frame, sa->first_time, sa->last_time };
+}
+
+void ike_sa_cookies(const ike_sa_t *sa, uint64_t *icookie, uint64_t *rcookie)
+{
+    *icookie = sa->icookie;
+    *rcookie = sa->rcookie;
+}
+
+bool ike_sa_roles(const ike_sa_t *sa, ike_endpoint_t *initiator, ike_endpoint_t *responder)
+{
+    if (!sa->roles_known)
+        return false;
+    *initiator = sa->initiator;
+    *responder = sa->responder;
+    return true;
+}
+
+ike_kind_t ike_exchange_kind(const ike_exchange_t *ex) { return (ike_kind_t)ex->kind; }
+const ike_sa_t *ike_exchange_sa(const ike_exchange_t *ex) { return ex->sa; }
+const ike_exchange_t *ike_exchange_next(const ike_exchange_t *ex) { return ex->next_in_sa; }
+uint32_t ike_exchange_index(const ike_exchange_t *ex) { return ex->index; }
+unsigned ike_exchange_highest_step(const ike_exchange_t *ex) { return ex->highest_step; }
+ike_nat_t ike_exchange_nat(const ike_exchange_t *ex) { return (ike_nat_t)ex->nat; }
+uint32_t ike_exchange_evidence_frame(const ike_exchange_t *ex) { return ex->answer.first_frame; }
+uint32_t ike_exchange_encrypted_reply_frame(const ike_exchange_t *ex) { return ex->answer.enc_info_frame; }
+
+ike_span_t ike_exchange_span(const ike_exchange_t *ex)
+{
+    return (ike_span_t){ ex->first_frame, ex->last_frame, ex->first_time, ex->last_time };
+}
+
+bool ike_exchange_initiator(const ike_exchange_t *ex, ike_endpoint_t *initiator)
+{
+    if (!ex->initiator_known)
+        return false;
+    *initiator = ex->initiator;
+    return true;
+}
+
+const char *ike_exchange_proxy_ids(const ike_exchange_t *ex, char *buf, size_t size)
+{
+    return ex->proxy_ids ? ike_format_proxy_ids(ex->proxy_ids, ex->n_proxy_ids, buf, size) : NULL;
+}
+
+const ike_result_t *ike_exchange_step(const ike_exchange_t *ex, unsigned step, bool latest)
+{
+    if (step > IKE_MAX_STEP)
+        return NULL;
+    return latest ? ex->step_last[step] : ex->step_first[step];
 }

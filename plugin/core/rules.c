@@ -8,6 +8,7 @@
  * shared/reference/ike-failures-on-the-wire.md (vendor behaviour).
  */
 #include "diagnose.h"
+#include "model_internal.h"
 
 #define MM IKE_KIND_MAIN
 #define AM IKE_KIND_AGGRESSIVE

@@ -164,14 +164,14 @@ static const ike_exchange_t *auth_unanswered(conv_t *c) { return auth_resent(c, 
 
 /* ---- after IKE_AUTH (frames 1-4): CREATE_CHILD_SA, INFORMATIONAL --------------------- */
 
-static void ike_sa_up(conv_t *c)
+static void establish_ike_sa(conv_t *c)
 {
     auth_answered(c, 0);
 }
 
 static const ike_exchange_t *child_answered(conv_t *c, uint16_t notify)
 {
-    ike_sa_up(c);
+    establish_ike_sa(c);
     const ike_exchange_t *ex = send_v2(c, PEER_A, CHILD, 2, false, 0, true, 3)->exchange;
     send_v2(c, PEER_B, CHILD, 2, true, notify, true, 3);
     return ex;
@@ -182,7 +182,7 @@ static const ike_exchange_t *child_n14(conv_t *c) { return child_answered(c, IKE
 
 static const ike_exchange_t *child_small_answer(conv_t *c)
 {
-    ike_sa_up(c);
+    establish_ike_sa(c);
     const ike_exchange_t *ex = send_v2(c, PEER_A, CHILD, 2, false, 0, false, 3)->exchange;
     ike_msg_t answer = build_v2(c, PEER_B, CHILD, 2, true, 0, false, 3);
     answer.length = 80;
@@ -200,7 +200,7 @@ static const ike_exchange_t *child_reply_lost(conv_t *c)
 
 static const ike_exchange_t *request_resent(conv_t *c, uint8_t type)
 {
-    ike_sa_up(c);
+    establish_ike_sa(c);
     const ike_exchange_t *ex = NULL;
     for (unsigned i = 0; i < 3; i++)
         ex = send_msg(c, PEER_A, build_v2(c, PEER_A, type, 2, false, 0, false, 3), 1.0)->exchange;

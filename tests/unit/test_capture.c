@@ -5,6 +5,7 @@
  * "captures" it at both ends (the sender's end at once, the other end after 2 ms of
  * transit, on its own clock) and merges the two by timestamp, as mergecap does. */
 #include "builders.h"
+#include "model_internal.h"
 #include "capture.h"
 
 #include <glib.h>

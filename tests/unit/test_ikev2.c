@@ -7,6 +7,7 @@
  * and a response without its request.  The verdicts are test_rules.c's (scenarios_v2.c).
  */
 #include "builders.h"
+#include "model_internal.h"
 #include "diagnose.h"
 #include "explain.h"
 #include "ike_parse.h"

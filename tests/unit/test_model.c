@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_model.c: numbering, roles, SAs, request/response links and resends. */
 #include "builders.h"
+#include "model_internal.h"
 #include "names.h"
 
 #include <glib.h>

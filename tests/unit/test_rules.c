@@ -12,6 +12,7 @@
  * catch-alls that ike_diagnose cannot reach, and that is proved, not assumed.
  */
 #include "builders.h"
+#include "model_internal.h"
 #include "diagnose.h"
 #include "names.h"
 

@@ -9,6 +9,7 @@
  * and its message names the bug.
  */
 #include "builders.h"
+#include "model_internal.h"
 #include "diagnose.h"
 #include "names.h"
 

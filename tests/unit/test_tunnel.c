@@ -2,6 +2,7 @@
 /* test_tunnel.c: ESP tied to its child by SPI (keys) or by peers, counted per direction,
  * and the tunnel verdicts: two-way, one-way (which side is silent), no traffic. */
 #include "builders.h"
+#include "model_internal.h"
 #include "tunnel.h"
 
 #include <glib.h>
