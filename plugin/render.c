@@ -459,8 +459,9 @@ static void render_message(proto_tree *st, const ike_result_t *res, const char *
         add_generated_uint(st, hf_retrans, res->retrans_of);
         add_generated_uint(st, hf_retrans_count, res->retrans_count);
     }
-    if (res->retry_of)
-        add_generated_uint(st, hf_retry_of, res->retry_of);
+    uint32_t retry_of = ike_result_retry_of(res);
+    if (retry_of)
+        add_generated_uint(st, hf_retry_of, retry_of);
     add_generated_string(st, hf_state, ike_cisco_state_name((ike_cisco_state_t)res->state));
     if (opt->explain) {
         char why[512];

@@ -80,7 +80,7 @@ ike_exchange_t *ike_attach_informational(ike_sa_t *sa, const ike_msg_t *msg, ike
     ike_exchange_t *target = pending_exchange(sa, msg);
     if (!target || target->highest_step == 0 || is_keepalive(msg))
         return NULL;
-    res->request_in = target->step_last[target->highest_step]->frame; /* what it answers */
+    res->request_in = ike_step_last(target, target->highest_step)->frame; /* what it answers */
     res->answered_step = target->highest_step;
     /* Without keys nothing says which of several pending Quick Modes a notify refuses:
      * it is evidence for each; those that progress later forget it (record_step). */

@@ -491,7 +491,7 @@ unsigned ike_capture_view_point(ike_capture_t *capture)
  * records with its digest are all its copies). */
 static bool step_crossed(const ike_capture_t *capture, const ike_exchange_t *ex, unsigned step)
 {
-    const ike_result_t *first = ex ? ex->step_first[step] : NULL;
+    const ike_result_t *first = ex ? ike_step_first(ex, step) : NULL;
     const copy_record_t *r = first ? record_of_frame(capture, first->frame) : NULL;
     const digest_entry_t *entry = r && capture->newest_by_digest
                                       ? g_hash_table_lookup(capture->newest_by_digest, &r->digest) : NULL;
@@ -516,7 +516,7 @@ static ike_role_t sa_role_of_sender(const ike_result_t *res)
 static const ike_exchange_t *counterpart(ike_capture_t *capture, const ike_exchange_t *ex)
 {
     for (unsigned s = 1; s <= IKE_MAX_STEP; s++) {
-        const ike_result_t *copies[2] = { ex->step_first[s], ex->step_last[s] };
+        const ike_result_t *copies[2] = { ike_step_first(ex, s), ike_step_last(ex, s) };
         for (unsigned c = 0; c < 2; c++) {
             uint32_t copy = copies[c] ? ike_capture_copy_in(capture, copies[c]->frame) : 0;
             const ike_result_t *res = copy ? ike_capture_result_of_frame(capture, copy) : NULL;
@@ -542,10 +542,10 @@ static bool find_newest(ike_capture_t *capture, const ike_exchange_t *ex, newest
     m->step = MAX(ex->highest_step, other ? other->highest_step : 0);
     if (!m->step)
         return false;
-    m->holder = ex->step_first[m->step] ? ex : other;
+    m->holder = ike_step_first(ex, m->step) ? ex : other;
     /* a Transaction counts steps it does not record, and a counterpart found by digest
      * need not be of the same kind: nothing to place then (found by fuzz_model) */
-    const ike_result_t *first = m->holder ? m->holder->step_first[m->step] : NULL;
+    const ike_result_t *first = m->holder ? ike_step_first(m->holder, m->step) : NULL;
     if (!first)
         return false;
     const copy_record_t *sent = record_of_frame(capture, first->frame);
@@ -565,7 +565,7 @@ ike_where_t ike_capture_where(ike_capture_t *capture, const ike_exchange_t *ex)
     if (!m.crossed)
         return by_initiator ? IKE_WHERE_PATH_TO_RESPONDER : IKE_WHERE_PATH_TO_INITIATOR;
     if (m.step == final) /* it arrived: done, unless it was a refusal (IKEv2 answers so) */
-        return ike_result_refusal(m.holder->step_first[final]) == 0 ? IKE_WHERE_NONE
+        return ike_result_refusal(ike_step_first(m.holder, final)) == 0 ? IKE_WHERE_NONE
              : by_initiator                                          ? IKE_WHERE_INITIATOR
                                                                      : IKE_WHERE_RESPONDER;
     return by_initiator ? IKE_WHERE_RESPONDER : IKE_WHERE_INITIATOR; /* it got it, went no further */

@@ -58,7 +58,7 @@ static bool final_step_refused(const ike_exchange_t *ex)
 static ike_evidence_t classify(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
 {
     const ike_answer_t *a = &ex->answer;
-    const ike_result_t *last = ex->step_first[ex->highest_step];
+    const ike_result_t *last = ike_step_first(ex, ex->highest_step);
     if (a->notify && a->notify_decrypted)
         return IKE_EV_READ_NOTIFY;
     if (a->notify && a->clear_notify_frame)
@@ -112,8 +112,8 @@ void ike_verdict_add_evidence(ike_verdict_t *v, uint32_t frame)
 static void collect_evidence(const ike_exchange_t *ex, ike_verdict_t *v)
 {
     const ike_answer_t *a = &ex->answer;
-    ike_verdict_add_evidence(v, ex->step_first[ex->highest_step]->frame);
-    ike_verdict_add_evidence(v, ex->step_last[ex->highest_step]->frame);
+    ike_verdict_add_evidence(v, ike_step_first(ex, ex->highest_step)->frame);
+    ike_verdict_add_evidence(v, ike_step_last(ex, ex->highest_step)->frame);
     ike_verdict_add_evidence(v, a->clear_notify_frame);
     ike_verdict_add_evidence(v, a->enc_info_frame);
     ike_verdict_add_evidence(v, a->peer_resend_frame);
@@ -226,7 +226,7 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
     if (!final || ex->highest_step == 0)
         return;
     v->frame = verdict_frame(ex);
-    const ike_result_t *first = ex->step_first[ex->first_step];
+    const ike_result_t *first = ike_step_first(ex, ex->first_step);
     if (first && (first->notes & IKE_NOTE_REQUEST_MISSING)) {
         v->outcome = IKE_OUTCOME_ORPHAN;
         return;
@@ -240,7 +240,7 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
     v->stall_step = (uint8_t)(ex->highest_step == final ? final : ex->highest_step + 1u);
     if (ex->kind == IKE_KIND_MAIN && ex->highest_step == 5)
         v->stall_step = 5;
-    v->sends = (uint16_t)(1u + ex->step_first[ex->highest_step]->resent);
+    v->sends = (uint16_t)(1u + ike_step_first(ex, ex->highest_step)->resent);
     v->so_far = ctx->partial;
     v->evidence = (uint8_t)classify(ex, ctx);
     v->notify = ex->answer.notify;
@@ -259,8 +259,8 @@ void ike_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_v
 static const char *owing_side(const ike_exchange_t *ex)
 {
     unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
-    if (ex->highest_step == final && ex->step_first[final])
-        return ex->step_first[final]->role == IKE_ROLE_INITIATOR ? "responder" : "initiator";
+    if (ex->highest_step == final && ike_step_first(ex, final))
+        return ike_step_first(ex, final)->role == IKE_ROLE_INITIATOR ? "responder" : "initiator";
     unsigned next = ex->highest_step + 1u;
     bool initiator_owes = ex->kind == IKE_KIND_MAIN ? next % 2 == 1 : next != 2;
     return initiator_owes ? "initiator" : "responder";

@@ -19,8 +19,8 @@
  * normal answer is 170 and more). */
 #define SMALL_RESPONSE 128u
 
-static const ike_result_t *request_of(const ike_exchange_t *ex) { return ex->step_first[1]; }
-static const ike_result_t *response_of(const ike_exchange_t *ex) { return ex->step_first[2]; }
+static const ike_result_t *request_of(const ike_exchange_t *ex) { return ike_step_first(ex, 1); }
+static const ike_result_t *response_of(const ike_exchange_t *ex) { return ike_step_first(ex, 2); }
 
 /* The IKE_SA_INIT the SA's other exchanges went after: on UDP 500, with NAT found. */
 static bool nat_then_float(const ike_exchange_t *ex)
@@ -112,7 +112,7 @@ void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_
     *v = (ike_verdict_t){ 0 };
     if (ex->highest_step == 0)
         return;
-    const ike_result_t *first = ex->step_first[ex->first_step];
+    const ike_result_t *first = ike_step_first(ex, ex->first_step);
     v->frame = ex->last_frame;
     if (first->notes & IKE_NOTE_REQUEST_MISSING) {
         v->outcome = IKE_OUTCOME_ORPHAN;
@@ -144,7 +144,7 @@ void ike2_diagnose(const ike_exchange_t *ex, const ike_diag_context_t *ctx, ike_
     v->outcome = IKE_OUTCOME_STALLED;
     v->rule = ike_rule_find((ike_kind_t)ex->kind, ex->highest_step, v->stall_step, evidence, v->notify);
     ike_verdict_add_evidence(v, request_of(ex)->frame);
-    ike_verdict_add_evidence(v, ex->step_last[1]->frame);
+    ike_verdict_add_evidence(v, ike_step_last(ex, 1)->frame);
     if (response_of(ex))
         ike_verdict_add_evidence(v, response_of(ex)->frame);
     ike_verdict_add_evidence(v, a->peer_resend_frame);

@@ -98,13 +98,14 @@ const char *ike_explain_message(const ike_result_t *res, char *buf, size_t size)
 {
     const char *text = ike_explain((ike_kind_t)res->kind, res->step);
     const ike_exchange_t *ex = res->exchange;
-    if (!text || !res->retry_of || !ex)
+    uint32_t retry_of = ike_result_retry_of(res);
+    if (!text || !retry_of)
         return text;
     if (ex->asked_group)
         snprintf(buf, size, "%s This one is a retry with DH group %u, as the responder asked in frame %u "
-                 "(INVALID_KE_PAYLOAD).", text, ex->asked_group, res->retry_of);
+                 "(INVALID_KE_PAYLOAD).", text, ex->asked_group, retry_of);
     else
         snprintf(buf, size, "%s This one is a retry with the COOKIE the responder sent in frame %u.", text,
-                 res->retry_of);
+                 retry_of);
     return buf;
 }

@@ -15,10 +15,14 @@
 
 #define RESULTS_PER_BLOCK 1024u
 
+/* The exchange and SA tables are sets: each element is its own key. */
+G_STATIC_ASSERT(offsetof(ike_exchange_t, key) == 0);
+G_STATIC_ASSERT(offsetof(ike_sa_t, icookie) == 0);
+
 struct ike_model {
     ike_model_config_t config;
-    GHashTable *sa_by_cookie; /* &sa->icookie -> first SA with that cookie */
-    GHashTable *exchanges; /* &exchange->key -> exchange */
+    GHashTable *sa_by_cookie; /* the first SA of each initiator cookie, keyed by it (its first member) */
+    GHashTable *exchanges; /* the set of exchanges, keyed by their first member, key */
     GHashTable *last_sa_by_peers; /* &peers key -> newest SA between two addresses */
     GHashTable *last_sa_by_pair; /* &pair key -> newest SA between them, either direction */
     GHashTable *orphan_sources; /* address keys that already had a missing-request note */
@@ -218,7 +222,7 @@ static ike_sa_t *new_sa(ike_model_t *model, const ike_msg_t *msg, ike_sa_t *same
         sa->next_same_cookie = same_cookie_head->next_same_cookie;
         same_cookie_head->next_same_cookie = sa;
     } else {
-        g_hash_table_insert(model->sa_by_cookie, &sa->icookie, sa);
+        g_hash_table_add(model->sa_by_cookie, sa); /* sa is &sa->icookie */
     }
     if (model->last_sa)
         ((sa_node_t *)model->last_sa)->next = node;
@@ -346,7 +350,9 @@ uint32_t ike_exchange_message_id(const ike_exchange_t *ex)
 static ike_exchange_t *add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_msg_t *msg, ike_kind_t kind,
                                     uint64_t key)
 {
-    ike_exchange_t *ex = g_new0(ike_exchange_t, 1);
+    unsigned n_steps = ike_kind_final_step(kind);
+    ike_exchange_t *ex = g_malloc0(sizeof *ex + 2 * n_steps * sizeof ex->steps[0]);
+    ex->n_steps = (uint8_t)n_steps;
     ex->sa = sa;
     ex->key = key;
     ex->kind = kind;
@@ -366,7 +372,7 @@ static ike_exchange_t *add_exchange(ike_model_t *model, ike_sa_t *sa, const ike_
     else
         sa->exchanges = ex;
     sa->last_exchange = ex;
-    g_hash_table_insert(model->exchanges, &ex->key, ex);
+    g_hash_table_add(model->exchanges, ex); /* ex is &ex->key */
     return ex;
 }
 
@@ -408,8 +414,8 @@ static bool peer_answered(const ike_answer_t *a)
 static bool is_peer_resend(const ike_exchange_t *ex, const ike_result_t *res, double time)
 {
     unsigned final = ike_kind_final_step((ike_kind_t)ex->kind);
-    if (ex->highest_step == final && final && ex->step_first[final])
-        return res->step + 1u == final && res->role != ex->step_first[final]->role
+    if (ex->highest_step == final && final && ike_step_first(ex, final))
+        return res->step + 1u == final && res->role != ike_step_first(ex, final)->role
             && time - ex->final_time > ex->final_after;
     return res->step < ex->highest_step && ike_next_speaker(ex) == res->role;
 }
@@ -428,7 +434,7 @@ static void take_resend(stored_result_t *stored, stored_result_t *first, const i
     res->completes = false;
     res->notes &= (uint16_t)~(IKE_NOTE_REQUEST_MISSING | IKE_NOTE_FIRST_ORPHAN_OF_SOURCE);
     if (res->step) {
-        ex->step_last[res->step] = res;
+        ike_set_step(ex, res->step, false, res);
         ike_link_request(ex, res);
         if (!ex->answer.peer_resend_frame && is_peer_resend(ex, res, msg->time))
             ex->answer.peer_resend_frame = msg->frame;

@@ -100,7 +100,6 @@ typedef struct ike_result {
     uint8_t exchange_type; /* the raw header value, for unknown types */
     uint8_t answered_step; /* INFO: the step of `answers` it replied to (request_in) */
     bool completes; /* the last message of its exchange (MM#6, AM#3, QM#3), original copy */
-    uint32_t retry_of; /* IKEv2 IKE_SA_INIT: the response (COOKIE, INVALID_KE) this retry obeys */
 } ike_result_t;
 
 typedef struct ike_model ike_model_t;
@@ -186,6 +185,10 @@ bool ike_sa_has_complete_quick(const ike_sa_t *sa);
  * that answers a pending exchange (res->answers), an IKEv2 response, or an IKEv2
  * INFORMATIONAL refusing the responder's AUTH.  The request is res->request_in. */
 uint16_t ike_result_refusal(const ike_result_t *res);
+
+/* IKEv2: the IKE_SA_INIT response (COOKIE, INVALID_KE_PAYLOAD) that this retried request
+ * obeys, 0 if none.  Kept by the exchange (one per round), not by every frame. */
+uint32_t ike_result_retry_of(const ike_result_t *res);
 
 /* The message completes a negotiation: MM#6, AM#3, QM#3 (first copies); in IKEv2 an
  * IKE_AUTH or CREATE_CHILD_SA response that refuses nothing. */

@@ -45,7 +45,7 @@ bool ike2_is_retry(const ike_exchange_t *ex, const ike_msg_t *msg)
 void ike2_link_retry(ike_exchange_t *answered, ike_exchange_t *retry, ike_result_t *res)
 {
     answered->retried_in = res->frame;
-    res->retry_of = answered->step_first[2]->frame;
+    retry->retry_of = ike_step_first(answered, 2)->frame; /* its request's copies read it */
     retry->asked_group = answered->asked_group;
 }
 
@@ -79,7 +79,7 @@ static void note_response(ike_exchange_t *ex, const ike_msg_t *msg, const ike_re
     uint16_t code = answer_notify(msg);
     /* the answer to the request is its first response (or that response's fragments); a
      * later one with other bytes answers a resend the first did not reach */
-    const ike_result_t *first = ex->step_first[2];
+    const ike_result_t *first = ike_step_first(ex, 2);
     if (!code || a->notify || (first != res && !(first->notes & IKE_NOTE_FRAGMENT)))
         return;
     a->notify = code;

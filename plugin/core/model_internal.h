@@ -21,57 +21,81 @@ typedef struct ike_answer {
     bool delete_seen;
 } ike_answer_t;
 
+/* An exchange is allocated by kind: the fixed part, then the first and the latest copy of
+ * each of its steps (Main Mode six of each, Quick Mode three, IKEv2 two, Informationals
+ * and Transactions none): read them with ike_step_first/_last.  Members are ordered by
+ * size so that nothing pads. */
 struct ike_exchange {
+    uint64_t key; /* first, so the exchanges table is a set: kind, SA number, message ID */
     ike_sa_t *sa;
     ike_exchange_t *next_in_sa; /* in order of first appearance */
     ike_exchange_t *next_pending; /* Quick Mode: the next younger one not yet complete */
-    uint64_t key; /* kind, SA number and message ID: the hash key */
-    uint8_t kind; /* ike_kind_t */
-    uint32_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
-    uint8_t highest_step;
-    uint8_t first_step; /* the step of the first message seen */
-    bool initiator_is_sa_initiator; /* Quick Mode: sent by the phase-1 initiator? */
-    bool initiator_known;
-    bool sent_on_500; /* some message of it went over plain UDP 500 */
-    uint8_t nat; /* ike_nat_t: what the NAT-D payloads of MM#3/MM#4 (AM#2/AM#3) say */
-    bool floated; /* its newest step went over UDP 4500 after others went over 500 */
-    ike_endpoint_t initiator; /* the sender of step 1 (QM) */
-    uint32_t first_frame, last_frame;
-    double first_time, last_time;
-    double final_time; /* when the final step (MM#6, AM#3, QM#3) was first sent */
-    double final_after; /* seconds between the message it answers and that final step */
-    ike_result_t *step_first[IKE_MAX_STEP + 1]; /* first copy of each step, or NULL */
-    ike_result_t *step_last[IKE_MAX_STEP + 1]; /* latest copy of each step */
-    ike_answer_t answer; /* to the pending step (highest_step + 1) */
+    struct stored_result *newest_original; /* the model's own: where resends are found */
     /* Proposals: phase 1 from MM#1/AM#1 and MM#2/AM#2 (clear); Quick Mode from QM#1 and
      * QM#2 when the keys decrypt them. */
     ike_transform_t *offered; /* NULL until seen */
-    uint8_t n_offered; /* in offered[] */
-    uint8_t n_offered_total; /* in the message, may be more */
-    bool has_chosen;
-    bool pfs_offered; /* QM#1 carried a KE payload */
-    uint8_t n_proxy_ids; /* QM#1's IDci, IDcr (keys), in proxy_ids */
-    ike_proxy_id_t *proxy_ids; /* NULL until seen */
-    ike_transform_t chosen;
+    ike_proxy_id_t *proxy_ids; /* QM#1's IDci, IDcr (keys); NULL until seen */
+    double first_time, last_time;
+    double final_time; /* when the final step (MM#6, AM#3, QM#3) was first sent */
+    double final_after; /* seconds between the message it answers and that final step */
+    uint32_t index; /* Quick Modes 1, 2, ... within their SA; INFO/TXN likewise */
+    uint32_t first_frame, last_frame;
     uint32_t retried_in; /* IKEv2 IKE_SA_INIT: the retry its response asked for */
-    uint16_t asked_group; /* IKEv2: the DH group INVALID_KE_PAYLOAD asked for */
-    bool requester_is_initiator; /* IKEv2: the request came from the original initiator */
-    bool ip_fragmented; /* IKEv2: a copy of the request came in IP fragments */
-    uint16_t response_length; /* IKEv2: the ISAKMP length of the first response */
+    uint32_t retry_of; /* IKEv2 IKE_SA_INIT: the response (COOKIE, INVALID_KE) this round obeys */
     uint32_t child_spi[2]; /* a child's ESP/AH SPIs by ike_esp_dir_t (the receiver's choice: I→R
                             * carries step 2's, R→I step 1's); 0 until read with keys */
     uint32_t child_spi_frame[2]; /* the messages that carried them */
-    bool rekeys_ike; /* CREATE_CHILD_SA whose SA payload is for an IKE SA (keys): no IPsec SA */
+    uint32_t xauth_status_frame; /* Transaction: the frame that SET the status, 0 if none */
+    ike_answer_t answer; /* to the pending step (highest_step + 1) */
+    ike_endpoint_t initiator; /* the sender of step 1 (QM, TXN), the requester (IKEv2) */
+    ike_transform_t chosen;
+    uint16_t asked_group; /* IKEv2: the DH group INVALID_KE_PAYLOAD asked for */
+    uint16_t response_length; /* IKEv2: the ISAKMP length of the first response */
+    uint8_t kind; /* ike_kind_t */
+    uint8_t n_steps; /* the kind's final step: how many steps[] keeps of each copy */
+    uint8_t highest_step;
+    uint8_t first_step; /* the step of the first message seen */
+    uint8_t nat; /* ike_nat_t: what the NAT-D payloads of MM#3/MM#4 (AM#2/AM#3) say */
+    uint8_t n_offered; /* in offered[] */
+    uint8_t n_offered_total; /* in the message, may be more */
+    uint8_t n_proxy_ids; /* in proxy_ids */
     uint8_t xauth_status; /* Transaction: ike_xauth_status_t of the gateway's SET (keys) */
-    uint32_t xauth_status_frame; /* the frame that SET it, 0 if none */
-    struct stored_result *newest_original; /* the model's own: where resends are found */
+    bool initiator_is_sa_initiator; /* Quick Mode: sent by the phase-1 initiator? */
+    bool initiator_known;
+    bool sent_on_500; /* some message of it went over plain UDP 500 */
+    bool floated; /* its newest step went over UDP 4500 after others went over 500 */
+    bool has_chosen;
+    bool pfs_offered; /* QM#1 carried a KE payload */
+    bool requester_is_initiator; /* IKEv2: the request came from the original initiator */
+    bool ip_fragmented; /* IKEv2: a copy of the request came in IP fragments */
+    bool rekeys_ike; /* CREATE_CHILD_SA whose SA payload is for an IKE SA (keys): no IPsec SA */
+    ike_result_t *steps[]; /* first copies of steps 1..n_steps, then the latest copies */
 };
 
+/* The first or the latest copy of a step, NULL if not seen or not a step of its kind. */
+static inline ike_result_t *ike_step_first(const ike_exchange_t *ex, unsigned step)
+{
+    return step >= 1 && step <= ex->n_steps ? ex->steps[step - 1] : NULL;
+}
+
+static inline ike_result_t *ike_step_last(const ike_exchange_t *ex, unsigned step)
+{
+    return step >= 1 && step <= ex->n_steps ? ex->steps[ex->n_steps + step - 1] : NULL;
+}
+
+/* Records a copy of a step of the exchange's kind (steps.c numbers only those). */
+static inline void ike_set_step(ike_exchange_t *ex, unsigned step, bool first, ike_result_t *res)
+{
+    if (step >= 1 && step <= ex->n_steps)
+        ex->steps[(first ? 0 : ex->n_steps) + step - 1] = res;
+}
+
 struct ike_sa {
+    uint64_t icookie; /* first, so the SAs-by-cookie table is a set of SAs */
+    uint64_t rcookie;
     ike_sa_t *next_same_cookie;
     ike_exchange_t *exchanges, *last_exchange, *phase1;
     ike_exchange_t *pending_quick; /* Quick Modes not yet complete, oldest first */
-    uint64_t icookie, rcookie;
     uint32_t number; /* 1, 2, ... in order of first appearance */
     uint32_t first_frame, last_frame;
     uint32_t superseded_in; /* frame of a fresh MM#1/AM#1 between the same peers */

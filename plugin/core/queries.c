@@ -64,6 +64,11 @@ unsigned ike_kind_version(ike_kind_t kind)
     return kind >= IKE_KIND_SA_INIT ? 2 : kind != IKE_KIND_NONE;
 }
 
+uint32_t ike_result_retry_of(const ike_result_t *res)
+{
+    return res->exchange && res->step == 1 ? res->exchange->retry_of : 0;
+}
+
 bool ike_result_completes(const ike_result_t *res)
 {
     if (!res->completes || !res->exchange)
@@ -176,7 +181,5 @@ const char *ike_exchange_proxy_ids(const ike_exchange_t *ex, char *buf, size_t s
 
 const ike_result_t *ike_exchange_step(const ike_exchange_t *ex, unsigned step, bool latest)
 {
-    if (step > IKE_MAX_STEP)
-        return NULL;
-    return latest ? ex->step_last[step] : ex->step_first[step];
+    return latest ? ike_step_last(ex, step) : ike_step_first(ex, step);
 }

@@ -126,13 +126,13 @@ void ike_note_nat_detection(ike_exchange_t *ex, const ike_msg_t *msg)
 void ike_link_request(ike_exchange_t *ex, ike_result_t *res)
 {
     unsigned req = step_answered_by(ex->kind, res->step);
-    if (!req || !ex->step_last[req])
+    if (!req || !ike_step_last(ex, req))
         return;
-    res->request_in = ex->step_last[req]->frame;
-    if (!ex->step_last[req]->response_in)
-        ex->step_last[req]->response_in = res->frame;
-    if (!ex->step_first[req]->response_in)
-        ex->step_first[req]->response_in = res->frame;
+    res->request_in = ike_step_last(ex, req)->frame;
+    if (!ike_step_last(ex, req)->response_in)
+        ike_step_last(ex, req)->response_in = res->frame;
+    if (!ike_step_first(ex, req)->response_in)
+        ike_step_first(ex, req)->response_in = res->frame;
 }
 
 void ike_record_step(ike_exchange_t *ex, ike_result_t *res)
@@ -141,14 +141,14 @@ void ike_record_step(ike_exchange_t *ex, ike_result_t *res)
     unsigned req = step_answered_by(ex->kind, step);
     if (ex->highest_step == 0)
         ex->first_step = (uint8_t)step;
-    if (req && !ex->step_first[req])
+    if (req && !ike_step_first(ex, req))
         res->notes |= IKE_NOTE_REQUEST_MISSING;
-    bool repeat = ex->step_first[step] != NULL;
-    if (repeat && !(ex->step_first[step]->notes & IKE_NOTE_FRAGMENT))
+    bool repeat = ike_step_first(ex, step) != NULL;
+    if (repeat && !(ike_step_first(ex, step)->notes & IKE_NOTE_FRAGMENT))
         res->notes |= IKE_NOTE_UNEXPECTED; /* the same step again, with new bytes */
     if (!repeat)
-        ex->step_first[step] = res;
-    ex->step_last[step] = res;
+        ike_set_step(ex, step, true, res);
+    ike_set_step(ex, step, false, res);
     if (step > ex->highest_step) {
         ex->highest_step = (uint8_t)step;
         memset(&ex->answer, 0, sizeof ex->answer);

@@ -97,7 +97,7 @@ static void test_invalid_ke_retry(void)
     g_assert_cmpuint(ike_model_sa_count(model), ==, 1);
     assert_msg(retry, "SA_INIT#1", IKE_ROLE_INITIATOR, "CONNECTING");
     g_assert_true(retry->exchange != first->exchange);
-    g_assert_cmpuint(retry->retry_of, ==, refusal->frame);
+    g_assert_cmpuint(ike_result_retry_of(retry), ==, refusal->frame);
     g_assert_cmpuint(retry->retrans_of, ==, 0);
     g_assert_false(retry->notes & IKE_NOTE_UNEXPECTED);
     g_assert_cmpuint(reply->request_in, ==, retry->frame);
