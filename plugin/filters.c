@@ -36,7 +36,8 @@ static gchar *exchange_filter(packet_info *pinfo)
     if (!ex)
         return NULL;
     return g_strdup_printf("ikediag.sa == %u && ikediag.exchange == \"%s\" && isakmp.messageid == 0x%08x",
-                           ike_sa_number(ike_exchange_sa(ex)), ike_kind_name(ike_exchange_kind(ex)), ike_exchange_message_id(ex));
+                           ike_sa_number(ike_exchange_sa(ex)), ike_kind_name(ike_exchange_kind(ex)),
+                           ike_exchange_message_id(ex));
 }
 
 void filters_register(void)

@@ -178,7 +178,8 @@ static seq_analysis_item_t *add_item(packet_info *pinfo, seq_analysis_info_t *sa
 static bool shows(const ike_result_t *res)
 {
     ike_capture_t *capture = ikediag_capture();
-    return !res->exchange || views_sa_shown(ike_exchange_sa(res->exchange)) || !ike_capture_copy_in(capture, res->frame);
+    return !res->exchange || views_sa_shown(ike_exchange_sa(res->exchange))
+        || !ike_capture_copy_in(capture, res->frame);
 }
 
 /* A child's direction: its address with the direction in the low bit (exchanges are
@@ -204,8 +205,8 @@ static void describe_burst(esp_burst_t *b, const ike_esp_flow_t *flow)
     b->sai->frame_label = g_strdup_printf("ESP ×%u", b->packets);
     GString *s = g_string_new(NULL);
     if (child)
-        g_string_printf(s, "SA %u %s ESP %s: ", ike_sa_number(ike_exchange_sa(child)), ike_exchange_name(child, name, sizeof name),
-                        ike_esp_dir_name(ike_esp_flow_dir(flow)));
+        g_string_printf(s, "SA %u %s ESP %s: ", ike_sa_number(ike_exchange_sa(child)),
+                        ike_exchange_name(child, name, sizeof name), ike_esp_dir_name(ike_esp_flow_dir(flow)));
     else
         g_string_printf(s, "ESP SPI 0x%08x, no negotiation in the capture: ", ike_esp_flow_spi(flow));
     g_string_append_printf(s, "%u packet%s, %" G_GUINT64_FORMAT " bytes", b->packets, b->packets == 1 ? "" : "s",

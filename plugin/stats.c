@@ -156,7 +156,8 @@ static void put_sa_row(stat_tap_table *table, const ike_sa_t *sa, const ike_diag
     message_counts_t counts = tracker_counts(table_tracker, sa, NULL);
     stat_tap_table_item_type items[N_COLUMNS];
     items[COL_SA] = uint_item(ike_sa_number(sa));
-    snprintf(buf, sizeof buf, "SA %s", ike_sa_version(sa) == 2 ? "IKEv2" : ike_sa_opening(sa) ? ike_kind_abbrev(ike_exchange_kind(ike_sa_opening(sa))) : "");
+    const char *mode = views_phase1_mode(sa);
+    snprintf(buf, sizeof buf, "SA %s", ike_sa_version(sa) == 2 ? "IKEv2" : mode ? mode : "");
     items[COL_EXCHANGE] = string_item(g_strchomp(buf));
     items[COL_PEERS] = string_item(views_peers(sa, buf, sizeof buf));
     items[COL_INITIATOR] = string_item(views_role_address(sa, IKE_ROLE_INITIATOR, buf, sizeof buf));
@@ -189,7 +190,8 @@ static void put_quick_row(stat_tap_table *table, guint row, const ike_exchange_t
     items[COL_EXCHANGE] = string_item(view.name);
     items[COL_PEERS] = string_item(views_peers(ike_exchange_sa(ex), buf, sizeof buf));
     ike_endpoint_t initiator;
-    items[COL_INITIATOR] = string_item(ike_exchange_initiator(ex, &initiator) ? views_address(&initiator, buf, sizeof buf) : NULL);
+    bool initiator_known = ike_exchange_initiator(ex, &initiator);
+    items[COL_INITIATOR] = string_item(initiator_known ? views_address(&initiator, buf, sizeof buf) : NULL);
     snprintf(buf, sizeof buf, "message ID 0x%08x", ike_exchange_message_id(ex));
     items[COL_COOKIES] = string_item(buf);
     ike_span_t span = ike_exchange_span(ex);
@@ -496,7 +498,7 @@ static void json_sa_fields(GString *s, const view_tracker_t *t, const ike_sa_t *
     snprintf(buf, sizeof buf, "%016" G_GINT64_MODIFIER "x", rcookie);
     json_string(s, "rcookie", buf);
     json_uint(s, "version", ike_sa_version(sa));
-    json_string(s, "mode", ike_sa_opening(sa) && ike_sa_version(sa) == 1 ? ike_kind_abbrev(ike_exchange_kind(ike_sa_opening(sa))) : NULL);
+    json_string(s, "mode", views_phase1_mode(sa));
     json_span(s, ike_sa_span(sa));
     json_uint(s, "messages", counts.messages);
     json_uint(s, "resends", counts.resends);

@@ -62,10 +62,11 @@ bool views_sa_shown(const ike_sa_t *sa)
 
 bool views_exchange_listed(const ike_exchange_t *ex, const ike_diag_context_t *ctx)
 {
-    if (ex == ike_sa_opening(ike_exchange_sa(ex)) || !ike_kind_judged(ike_exchange_kind(ex)))
+    ike_kind_t kind = ike_exchange_kind(ex);
+    if (ex == ike_sa_opening(ike_exchange_sa(ex)) || !ike_kind_judged(kind))
         return false;
-    if (ike_exchange_kind(ex) != IKE_KIND_TRANSACTION && ike_exchange_kind(ex) != IKE_KIND_INFO2)
-        return ike_kind_version(ike_exchange_kind(ex)) == 2 || ike_exchange_kind(ex) == IKE_KIND_QUICK;
+    if (kind != IKE_KIND_TRANSACTION && kind != IKE_KIND_INFO2)
+        return ike_kind_version(kind) == 2 || kind == IKE_KIND_QUICK;
     ike_verdict_t v;
     ike_diagnose(ex, ctx, &v);
     return v.outcome != IKE_OUTCOME_NONE && v.outcome != IKE_OUTCOME_COMPLETE;
@@ -89,12 +90,15 @@ static void judge_quick_modes(const ike_sa_t *sa, const ike_diag_context_t *ctx,
 {
     unsigned seen = 0;
     exchange_view_t v;
-    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex && seen < VIEWS_MAX_QUICK; ex = ike_exchange_next(ex)) {
-        if (ex == ike_sa_opening(sa) || !ike_kind_judged(ike_exchange_kind(ex)) || ike_exchange_kind(ex) == IKE_KIND_INFO)
+    const ike_exchange_t *opening = ike_sa_opening(sa);
+    for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex && seen < VIEWS_MAX_QUICK;
+         ex = ike_exchange_next(ex)) {
+        ike_kind_t kind = ike_exchange_kind(ex);
+        if (ex == opening || !ike_kind_judged(kind) || kind == IKE_KIND_INFO)
             continue;
         seen++;
         views_describe_exchange(ex, ctx, &v);
-        bool brings_up = ike_exchange_kind(ex) == IKE_KIND_QUICK || ike_exchange_kind(ex) == IKE_KIND_AUTH;
+        bool brings_up = kind == IKE_KIND_QUICK || kind == IKE_KIND_AUTH;
         if (v.verdict.outcome == IKE_OUTCOME_COMPLETE && brings_up && !first_complete->exchange)
             *first_complete = v;
         else if (severity((ike_outcome_t)v.verdict.outcome)
@@ -163,6 +167,12 @@ const char *views_peers(const ike_sa_t *sa, char *buf, size_t size)
         return g_strlcpy(buf, "?", size), buf;
     snprintf(buf, size, "%s <-> %s", views_address(&initiator, a, sizeof a), views_address(&responder, b, sizeof b));
     return buf;
+}
+
+const char *views_phase1_mode(const ike_sa_t *sa)
+{
+    const ike_exchange_t *opening = ike_sa_opening(sa);
+    return opening && ike_sa_version(sa) == 1 ? ike_kind_abbrev(ike_exchange_kind(opening)) : NULL;
 }
 
 const char *views_role_address(const ike_sa_t *sa, ike_role_t role, char *buf, size_t size)
@@ -339,7 +349,8 @@ static void note_new_sa(view_tracker_t *t, const ike_sa_t *sa, const ike_diag_co
     if (!ike_sa_roles(sa, &initiator, &responder))
         return;
     char a[WS_INET6_ADDRSTRLEN], b[WS_INET6_ADDRSTRLEN];
-    char *key = g_strdup_printf("%s>%s", views_address(&initiator, a, sizeof a), views_address(&responder, b, sizeof b));
+    char *key = g_strdup_printf("%s>%s", views_address(&initiator, a, sizeof a),
+                                views_address(&responder, b, sizeof b));
     const ike_sa_t *older = g_hash_table_lookup(t->newest_by_peers, key);
     g_hash_table_replace(t->newest_by_peers, key, (gpointer)sa);
     if (older)
@@ -352,7 +363,8 @@ static const ike_sa_t *shown_twin(const ike_result_t *res)
     ike_capture_t *capture = ikediag_capture();
     uint32_t copy = ike_capture_copy_in(capture, res->frame);
     const ike_result_t *twin = copy ? ike_capture_result_of_frame(capture, copy) : NULL;
-    return twin && twin->exchange && views_sa_shown(ike_exchange_sa(twin->exchange)) ? ike_exchange_sa(twin->exchange) : NULL;
+    const ike_sa_t *sa = twin && twin->exchange ? ike_exchange_sa(twin->exchange) : NULL;
+    return sa && views_sa_shown(sa) ? sa : NULL;
 }
 
 const ike_sa_t *tracker_event(view_tracker_t *t, const ike_result_t *res)

@@ -56,6 +56,8 @@ bool views_clock_offset(double *seconds);
 const char *views_address(const ike_endpoint_t *ep, char *buf, size_t size);
 /* "198.51.100.1 <-> 198.51.100.2" in phase-1 roles. */
 const char *views_peers(const ike_sa_t *sa, char *buf, size_t size);
+/* "MM" or "AM": how an IKEv1 SA opened; NULL for IKEv2 or when not in the capture. */
+const char *views_phase1_mode(const ike_sa_t *sa);
 /* The address of the SA's initiator or responder, NULL while the roles are unknown. */
 const char *views_role_address(const ike_sa_t *sa, ike_role_t role, char *buf, size_t size);
 /* The cookies as 16 hex digits each, "i/r". */
