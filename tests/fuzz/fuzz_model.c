@@ -37,6 +37,7 @@
  * tests/fuzz/regressions/, replayed by ctest in the fuzz build (run.sh).
  */
 #include "capture.h"
+#include "model_internal.h" /* the chosen transform, fed to every notation below */
 #include "diagnose.h"
 #include "explain.h"
 #include "ike_model.h"
@@ -59,7 +60,7 @@ static void trace(const ike_msg_t *m, const ike_result_t *res)
            m->src.addr[m->src.family == 6 ? 15 : 3], m->dst.addr[m->dst.family == 6 ? 15 : 3], m->nat_t ? " 4500" : "",
            m->major_version, m->exchange_type, m->flags, m->message_id, m->payloads, m->n_notify,
            (unsigned long long)m->digest, ike_label(res, label, sizeof label),
-           res->exchange ? res->exchange->sa->number : 0, res->retrans_of ? " resend" : "");
+           res->exchange ? ike_sa_number(ike_exchange_sa(res->exchange)) : 0, res->retrans_of ? " resend" : "");
 }
 #else
 #define trace(m, res) ((void)0)
@@ -210,11 +211,12 @@ static void render_like_the_plugin(const ike_result_t *res)
         ike_format_phase1(&ex->chosen, buf, sizeof buf);
         ike_format_phase2(&ex->chosen, buf, sizeof buf);
     }
-    (void)ex->sa->number;
+    (void)ike_sa_number(ike_exchange_sa(ex));
     if (res->answers) {
         const ike_exchange_t *target = res->answers;
-        const ike_result_t *req = target->step_last[target->highest_step];
-        ike_step_label((ike_kind_t)target->kind, target->highest_step, label, sizeof label);
+        unsigned asked = ike_exchange_highest_step(target);
+        const ike_result_t *req = ike_exchange_step(target, asked, true);
+        ike_step_label(ike_exchange_kind(target), asked, label, sizeof label);
         if (req)
             (void)req->frame;
     }
@@ -227,14 +229,14 @@ static void diagnose_exchange(const ike_exchange_t *ex, const ike_diag_context_t
     ike_diagnose(ex, ctx, &v);
     if (!ike_outcome_name((ike_outcome_t)v.outcome))
         return;
-    ike_step_label((ike_kind_t)ex->kind, v.stall_step, stall, sizeof stall);
+    ike_step_label(ike_exchange_kind(ex), v.stall_step, stall, sizeof stall);
     ike_evidence_text(ex, &v, text, sizeof text);
     if (v.rule)
         (void)(v.rule->cause[0] + v.rule->summary[0] + v.rule->cisco_log[0]);
     for (unsigned i = 0; i < v.n_evidence; i++)
         (void)v.evidence_frames[i];
     for (unsigned step = 0; step <= IKE_MAX_STEP; step++) {
-        const ike_result_t *first = ex->step_first[step], *last = ex->step_last[step];
+        const ike_result_t *first = ike_exchange_step(ex, step, false), *last = ike_exchange_step(ex, step, true);
         if (first)
             render_like_the_plugin(first);
         if (last)
@@ -261,7 +263,7 @@ static void diagnose_all(const ike_model_t *model)
     const ike_diag_context_t at_end = { .capture_end = end, .silence_threshold = 10 };
     const ike_diag_context_t long_after = { .capture_end = end + 3600, .silence_threshold = 1 };
     for (const ike_sa_t *sa = ike_model_first_sa(model); sa; sa = ike_model_next_sa(sa)) {
-        for (const ike_exchange_t *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        for (const ike_exchange_t *ex = ike_sa_first_exchange(sa); ex; ex = ike_exchange_next(ex)) {
             diagnose_exchange(ex, &at_end);
             diagnose_exchange(ex, &long_after);
             judge_tunnel(model, ex, &at_end);

@@ -161,7 +161,7 @@ static void test_many_quick_modes_in_one_sa(void)
         for (unsigned s = 1; s <= 3; s++)
             last = quick_mode_step(&c, 0x100 + q, s);
     send_message(&c, INITIATOR, IKE_XCHG_INFORMATIONAL, 0x99, IKE_FLAG_ENCRYPTED, 0, 0x4242);
-    g_assert_cmpuint(last->exchange->index, ==, 256);
+    g_assert_cmpuint(ike_exchange_index(last->exchange), ==, 256);
     ike_verdict_t v;
     const ike_diag_context_t ctx = { .capture_end = c.time + 100, .silence_threshold = 10 };
     ike_diagnose(mm6->exchange, &ctx, &v);

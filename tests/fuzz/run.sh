@@ -35,7 +35,11 @@ configure_and_build() {
     command -v clang >/dev/null || { echo "fuzz: clang is needed (scripts/install-deps.sh)" >&2; exit 1; }
     CC=clang cmake -S . -B "$build" -G Ninja -DIKEDIAG_CORE_ONLY=ON -DIKEDIAG_FUZZ=ON \
         -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$build" --target fuzz_model fuzz_parse regress_core >/dev/null
+    cmake --build "$build" --target fuzz_model fuzz_parse regress_core >"$build/build.log" 2>&1 || {
+        echo "fuzz: the build failed ($build/build.log):" >&2
+        grep -m 20 -E 'error|Error' "$build/build.log" >&2
+        exit 1
+    }
 }
 
 # The regression inputs and reproducers must pass before any new fuzzing counts.
